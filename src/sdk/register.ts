@@ -1,0 +1,162 @@
+/**
+ * register(): one call that makes distlog the process's logging pipeline.
+ *
+ * - installs an AsyncLocalStorage context manager (scopes follow await,
+ *   timers and emitters) unless one is already installed;
+ * - installs DistlogPropagator (W3C trace context + the distlog member) unless
+ *   a propagator is already installed;
+ * - builds a LoggerProvider whose ScopeProcessor applies level rules, stamps
+ *   the active scope, and hands records to one DistlogBatchProcessor per
+ *   exporter (plus any extra processors), and makes it the global provider
+ *   unless one is already installed;
+ * - flushes on process exit with a deadline.
+ *
+ * Beside an existing OpenTelemetry setup, whatever that setup installed is
+ * kept and `installed` says what register() did install; distlog's own
+ * loggers, scopes and perf records always use the provider built here. A
+ * second register() while one is active returns the active handle unchanged.
+ */
+import { context, diag, propagation, type AttributeValue } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { hostname } from 'node:os';
+import { DistlogBatchProcessor, type BatchOptions, type BatchStats } from './batch-processor.js';
+import { parseLevel, type LevelName } from './levels.js';
+import { levels, refreshLoggers } from './loggers.js';
+import { setOwnProvider } from './otel-loggers.js';
+import { resetPerfLogger } from './perf.js';
+import { DistlogPropagator } from './propagator.js';
+import { ScopeProcessor } from './scope-processor.js';
+import { resetScopeLogger } from './scope-records.js';
+
+export interface RegisterOptions {
+  /** service.name of the resource. Default: $OTEL_SERVICE_NAME, else `unknown_service:node`. */
+  serviceName?: string;
+  /** More resource attributes. */
+  resource?: Record<string, AttributeValue>;
+  /** Exporters, each behind its own bounded batch processor. */
+  exporters?: LogRecordExporter[];
+  /** Extra processors that get each stamped record (e.g. a SimpleLogRecordProcessor). */
+  processors?: LogRecordProcessor[];
+  batch?: BatchOptions;
+  /** Default level. Default: $DISTLOG_LEVEL, else info. */
+  level?: LevelName;
+  /** Per-logger levels by name or glob: `{ 'db.*': 'debug' }`. */
+  levels?: Record<string, LevelName>;
+  /** Flush when the event loop empties before exit. Default true. */
+  flushOnExit?: boolean;
+  /** Deadline of that flush and of shutdown(). Default 2000 ms. */
+  exitTimeoutMs?: number;
+}
+
+export interface DistlogHandle {
+  readonly provider: LoggerProvider;
+  /** What register() installed globally (false: an existing setup kept its own). */
+  readonly installed: { contextManager: boolean; propagator: boolean; loggerProvider: boolean };
+  /** Per-exporter queue counters, in the order of `exporters`. */
+  stats(): BatchStats[];
+  /** Exports everything queued; resolves by the deadline at the latest. */
+  flush(timeoutMs?: number): Promise<void>;
+  /** Flushes, shuts the pipeline down and releases what register() installed. Safe to call twice. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+const API_KEY = Symbol.for('opentelemetry.js.api.1');
+
+function globalInstalled(kind: 'context' | 'propagation'): boolean {
+  const api = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[API_KEY];
+  return api?.[kind] !== undefined;
+}
+
+function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+    );
+  });
+}
+
+let active: DistlogHandle | undefined;
+
+export function register(options: RegisterOptions = {}): DistlogHandle {
+  if (active) {
+    diag.warn('distlog: register() called while already registered; returning the active handle');
+    return active;
+  }
+  const timeoutMs = options.exitTimeoutMs ?? 2000;
+
+  const level = parseLevel(options.level);
+  if (level || options.levels) levels.replace(level ?? parseLevel(process.env.DISTLOG_LEVEL) ?? 'info', options.levels ?? {});
+
+  const contextManager = !globalInstalled('context');
+  const ctxManager = contextManager ? new AsyncLocalStorageContextManager().enable() : undefined;
+  if (ctxManager) context.setGlobalContextManager(ctxManager);
+
+  const propagator = !globalInstalled('propagation');
+  if (propagator) propagation.setGlobalPropagator(new DistlogPropagator());
+  else diag.info('distlog: a propagator is already installed; add DistlogPropagator to it for remote subtasks to get their own paths');
+
+  const batches = (options.exporters ?? []).map((e) => new DistlogBatchProcessor(e, options.batch));
+  const scopeProcessor = new ScopeProcessor({ levels, next: [...batches, ...(options.processors ?? [])] });
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'unknown_service:node',
+      'host.name': hostname(),
+      'process.pid': process.pid,
+      ...options.resource,
+    }),
+    processors: [scopeProcessor],
+  });
+  const loggerProvider = logs.setGlobalLoggerProvider(provider) === provider;
+  if (!loggerProvider) {
+    diag.info('distlog: a global LoggerProvider is already installed; distlog loggers use their own, other libraries keep the existing one (add ScopeProcessor to it to stamp their records)');
+  }
+  setOwnProvider(provider);
+  resetScopeLogger();
+  resetPerfLogger();
+  refreshLoggers();
+
+  let stopped: Promise<void> | undefined;
+  const onBeforeExit = (): void => {
+    process.off('beforeExit', onBeforeExit);
+    void withDeadline(provider.forceFlush(), timeoutMs);
+  };
+  if (options.flushOnExit !== false) process.on('beforeExit', onBeforeExit);
+
+  const handle: DistlogHandle = {
+    provider,
+    installed: { contextManager, propagator, loggerProvider },
+    stats: () => batches.map((b) => b.stats()),
+    flush: (ms = timeoutMs) => withDeadline(provider.forceFlush(), ms),
+    shutdown: (ms = timeoutMs) => {
+      stopped ??= (async () => {
+        process.off('beforeExit', onBeforeExit);
+        await withDeadline(provider.shutdown(), ms);
+        if (active === handle) active = undefined;
+        setOwnProvider(undefined);
+        resetScopeLogger();
+        resetPerfLogger();
+        refreshLoggers();
+        if (loggerProvider) logs.disable();
+        if (propagator) propagation.disable();
+        if (ctxManager) {
+          context.disable();
+        }
+      })();
+      return stopped;
+    },
+  };
+  active = handle;
+  return handle;
+}

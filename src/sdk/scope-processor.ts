@@ -1,0 +1,92 @@
+/**
+ * Stamps every log record of the process with its place in the task tree:
+ * the active scope's key, seq, path and context data, plus the scope facts of
+ * enter/exit/fail records. Records from any library that logs through the
+ * OpenTelemetry Logs API (pino and winston bridges included) pass here.
+ *
+ * It also applies the level rules before anything is stamped, so a filtered
+ * record never consumes a seq number. Used alone (beside an existing setup),
+ * list it first in your provider's processors, or give it `next` processors so
+ * filtered records never reach them.
+ */
+import type { Context } from '@opentelemetry/api';
+import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  ATTR_DURATION_MS,
+  ATTR_EVENT,
+  ATTR_KEY,
+  ATTR_KIND,
+  ATTR_PARENT_SPAN,
+  ATTR_PATH,
+  ATTR_SEQ,
+  RESERVED_PREFIX,
+} from '../protocol/attributes.js';
+import type { LevelRules } from './levels.js';
+import { takePendingFacts } from './scope-event.js';
+import { getScope } from './scope.js';
+
+export interface ScopeProcessorOptions {
+  /** Level rules applied to every record by logger name (none: everything passes). */
+  levels?: LevelRules;
+  /** Processors that receive each record after it is stamped (and only if it passed the levels). */
+  next?: LogRecordProcessor[];
+}
+
+export class ScopeProcessor implements LogRecordProcessor {
+  private readonly levels: LevelRules | undefined;
+  private readonly next: LogRecordProcessor[];
+
+  constructor(options: ScopeProcessorOptions = {}) {
+    this.levels = options.levels;
+    this.next = options.next ?? [];
+  }
+
+  enabled(options: { instrumentationScope: { name: string }; severityNumber?: number }): boolean {
+    const sev = options.severityNumber;
+    return !this.levels || !sev || sev >= this.levels.thresholdFor(options.instrumentationScope.name);
+  }
+
+  onEmit(record: SdkLogRecord, ctx?: Context): void {
+    const facts = takePendingFacts();
+    try {
+      const sev = record.severityNumber;
+      if (this.levels && sev && sev < this.levels.thresholdFor(record.instrumentationScope.name)) return;
+
+      const attrs = record.attributes as Record<string, unknown>;
+      for (const k in attrs) if (k.startsWith(RESERVED_PREFIX)) delete attrs[k];
+
+      const scope = ctx === undefined ? undefined : getScope(ctx);
+      if (scope !== undefined) {
+        const seq = scope.nextSeq();
+        record.setAttribute(ATTR_KEY, `${seq}@${scope.keyTail}`);
+        record.setAttribute(ATTR_SEQ, seq);
+        record.setAttribute(ATTR_PATH, scope.path);
+        const data = scope.data;
+        for (const k in data) if (!(k in attrs)) record.setAttribute(k, data[k] as never);
+        if (facts?.event !== undefined) {
+          record.setAttribute(ATTR_EVENT, facts.event);
+          if (scope.parentSpanId !== undefined) record.setAttribute(ATTR_PARENT_SPAN, scope.parentSpanId);
+          if (facts.durationMs !== undefined) record.setAttribute(ATTR_DURATION_MS, facts.durationMs);
+        }
+      }
+      if (facts?.kind !== undefined) record.setAttribute(ATTR_KIND, facts.kind);
+    } catch {
+      // a malformed record must not break logging; pass it on as it is
+    }
+    for (const p of this.next) {
+      try {
+        p.onEmit(record, ctx);
+      } catch {
+        // telemetry never throws into the application
+      }
+    }
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.next.map((p) => p.forceFlush().catch(() => undefined)));
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.next.map((p) => p.shutdown().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,24 @@
+/** Shared set-up for SDK tests: one registration per test file (one process per file). */
+import { register, InMemoryExporter, type DistlogHandle, type MemoryEntry } from '../../src/sdk/index.js';
+
+export interface Harness {
+  mem: InMemoryExporter;
+  handle: DistlogHandle;
+  /** Flushes and returns every entry since the last call. */
+  drain(): Promise<MemoryEntry[]>;
+}
+
+export function setup(serviceName = 'test'): Harness {
+  const mem = new InMemoryExporter();
+  const handle = register({ serviceName, exporters: [mem], level: 'trace', flushOnExit: false });
+  return {
+    mem,
+    handle,
+    async drain() {
+      await handle.flush();
+      const out = mem.entries();
+      mem.reset();
+      return out;
+    },
+  };
+}
