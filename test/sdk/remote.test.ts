@@ -1,0 +1,142 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { once } from 'node:events';
+import { context, propagation } from '@opentelemetry/api';
+import { foreignTask, importTask, task, to, type MemoryEntry } from '../../src/sdk/index.js';
+import { setup, type Harness } from './helpers.js';
+
+let h: Harness;
+let child: ChildProcess;
+let port = 0;
+
+before(async () => {
+  h = setup('parent-service');
+  child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/child-service.ts', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  port = Number(line.toString().trim());
+  assert.ok(port > 0, 'child reported its port');
+});
+after(async () => {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+  await h.handle.shutdown();
+});
+
+interface ChildReply {
+  headers: { traceparent?: string; tracestate?: string };
+  entries: MemoryEntry[];
+}
+
+/** A real HTTP call carrying the active context, injected by the global (distlog) propagator. */
+function call(path: string): Promise<ChildReply> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve(JSON.parse(body) as ChildReply));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const W3C_MEMBER = /^(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
+function assertValidTraceState(header: string): string[] {
+  const members = header.split(',');
+  assert.ok(members.length <= 32, `${members.length} members`);
+  assert.ok(header.length <= 512, `${header.length} characters`);
+  for (const m of members) assert.match(m, W3C_MEMBER);
+  return members;
+}
+
+describe('a subtask in another process', () => {
+  it("joins the parent's tree at the right path; sibling calls get distinct paths", async () => {
+    let T = '';
+    let callerSpan = '';
+    const replies = await task('order flow', async (t) => {
+      T = t.taskId;
+      return to('call child service', async (s) => {
+        callerSpan = s.spanId;
+        const a = await call('/reserve');
+        const b = await call('/charge');
+        return [a, b];
+      });
+    });
+    const parent = await h.drain();
+    assert.equal(parent.length, 4);
+    const [a, b] = replies;
+    for (const [reply, slot, url] of [[a!, '1/1', '/reserve'], [b!, '1/2', '/charge']] as const) {
+      assert.equal(reply.headers.traceparent, `00-${T}-${callerSpan}-01`);
+      assert.equal(reply.headers.tracestate, `distlog=${slot}`);
+      const summary = reply.entries.map((e) => `${e.key} ${e.event ?? '-'} ${e.message}`);
+      assert.deepEqual(summary, [
+        `0@${T}/${slot} enter serve ${url}`,
+        `1@${T}/${slot} - child working on ${url}`,
+        `0@${T}/${slot}/1 enter child step`,
+        `1@${T}/${slot}/1 - deep in child`,
+        `2@${T}/${slot}/1 exit child step`,
+        `2@${T}/${slot} exit serve ${url}`,
+      ]);
+      assert.equal(reply.entries[0]!.parentSpan, callerSpan, 'the remote scope hangs under the calling scope');
+      assert.equal(reply.entries[0]!.task, T);
+    }
+  });
+
+  it('foreignTask() gives a carrier for any transport, a fresh slot each time', async () => {
+    const carriers = task('fan out', () => [foreignTask(), foreignTask()]);
+    const T = (await h.drain())[0]!.task!;
+    assert.deepEqual(
+      carriers.map((c) => c.tracestate),
+      ['distlog=1', 'distlog=2'],
+    );
+    // the receiving side (same process here for brevity) continues at that slot
+    importTask(carriers[1]!, 'remote half', () => undefined);
+    const es = await h.drain();
+    assert.equal(es[0]!.key, `0@${T}/2`);
+  });
+
+  it("keeps another vendor's tracestate members and the header stays W3C-valid", async () => {
+    const incoming = {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7',
+    };
+    const reply = await importTask(incoming, 'gateway request', () => call('/vendor'));
+    assert.equal(reply.headers.tracestate, 'distlog=1,congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+    assert.match(reply.headers.traceparent!, /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    assert.equal(reply.entries[0]!.key, '0@0af7651916cd43dd8448eb211c80319c/1');
+    await h.drain();
+  });
+
+  it('trims to 32 members and 512 characters, dropping from the right, long members first, distlog first', async () => {
+    const vendors = Array.from({ length: 32 }, (_, i) => `v${String(i).padStart(2, '0')}=${'x'.repeat(10)}`);
+    const full = vendors.join(',');
+    assert.ok(full.length <= 512);
+    const r1 = await importTask({ traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, tracestate: full }, 'full state', () => call('/full'));
+    const m1 = assertValidTraceState(r1.headers.tracestate!);
+    assert.equal(m1.length, 32);
+    assert.equal(m1[0], 'distlog=1');
+    assert.deepEqual(m1.slice(1), vendors.slice(0, 31));
+
+    const long = [`a=${'1'.repeat(120)}`, `b=${'2'.repeat(200)}`, `c=${'3'.repeat(170)}`, 'd=short'];
+    const state = long.join(',');
+    assert.ok(state.length <= 512);
+    const r2 = await importTask({ traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`, tracestate: state }, 'long state', () => call('/long'));
+    const m2 = assertValidTraceState(r2.headers.tracestate!);
+    assert.deepEqual(m2.map((m) => m.split('=')[0]), ['distlog', 'a', 'b', 'd'], 'the rightmost long member went first');
+    await h.drain();
+  });
+
+  it('a carrier without a valid traceparent opens a new task instead of failing', async () => {
+    const s = importTask({ traceparent: 'garbage' }, 'no parent', (scope) => scope);
+    assert.equal(s.orphan, true);
+    assert.equal(s.path, '');
+    await h.drain();
+  });
+});
