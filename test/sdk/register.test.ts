@@ -32,6 +32,7 @@ it('beside an existing setup it keeps what is installed and still scopes its own
   await handle.flush();
   assert.deepEqual(mem.entries().map((e) => `${e.key} ${e.message}`), [`0@${T} mixed`, `1@${T} through distlog`, `3@${T} mixed`]);
   // their provider got its library record, stamped because they listed ScopeProcessor
+  await theirProvider.forceFlush();
   const [rec] = theirs.getFinishedLogRecords();
   assert.equal(rec!.body, 'through their provider');
   assert.equal(rec!.attributes['distlog.key'], `2@${T}`, 'one scope, one counter, whichever provider a record goes to');
