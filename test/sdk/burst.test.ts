@@ -48,7 +48,7 @@ it('past the queue bound records are dropped and counted, and the app never bloc
 });
 
 it('an exporter that never calls back is timed out and counted as failed', async () => {
-  const hung = { export() {}, shutdown: async () => undefined };
+  const hung = { export(_r: unknown[], _done: unknown) {}, shutdown: async () => undefined, forceFlush: async () => undefined };
   const batch = new DistlogBatchProcessor(hung, { exportTimeoutMillis: 50 });
   const provider = new LoggerProvider({ processors: [batch] });
   provider.getLogger('x').emit({ body: 'a' });
@@ -58,7 +58,13 @@ it('an exporter that never calls back is timed out and counted as failed', async
 });
 
 it('an exporter that throws is counted as failed and never reaches the app', async () => {
-  const throwing = { export() { throw new Error('kaput'); }, shutdown: async () => undefined };
+  const throwing = {
+    export(_r: unknown[], _done: unknown): void {
+      throw new Error('kaput');
+    },
+    shutdown: async () => undefined,
+    forceFlush: async () => undefined,
+  };
   const batch = new DistlogBatchProcessor(throwing);
   const provider = new LoggerProvider({ processors: [batch] });
   provider.getLogger('x').emit({ body: 'a' });

@@ -13,7 +13,7 @@ import { getLogger, InMemoryExporter, register, ScopeProcessor, task } from '../
 
 it('beside an existing setup it keeps what is installed and still scopes its own records', async () => {
   const theirs = new InMemoryLogRecordExporter();
-  const theirProvider = new LoggerProvider({ processors: [new ScopeProcessor({ next: [new SimpleLogRecordProcessor(theirs)] })] });
+  const theirProvider = new LoggerProvider({ processors: [new ScopeProcessor({ next: [new SimpleLogRecordProcessor({ exporter: theirs })] })] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   logs.setGlobalLoggerProvider(theirProvider);
