@@ -4,9 +4,8 @@
  * compare against a threshold cached when the level rules change, so a call
  * at a disabled level costs next to nothing.
  */
-import { SeverityNumber, type Logger as OtelLogger } from '@opentelemetry/api-logs';
-import { otelLogger } from './otel-loggers.js';
-import { hrNow } from './clock.js';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { emitRecord } from './otel-loggers.js';
 import { formatMessage, splitArgs } from './format.js';
 import type { LevelName, LevelRules } from './levels.js';
 import { LEVEL_SEVERITY } from './levels.js';
@@ -15,7 +14,6 @@ import { exceptionAttributes } from './scope-records.js';
 export class Logger {
   /** @internal lowest severity let through; refreshed by the level rules */
   threshold: number;
-  private otel: OtelLogger | undefined;
 
   constructor(
     readonly name: string,
@@ -27,7 +25,6 @@ export class Logger {
   /** @internal */
   refresh(): void {
     this.threshold = this.levels.thresholdFor(this.name);
-    this.otel = undefined;
   }
 
   isLevelEnabled(level: LevelName): boolean {
@@ -67,9 +64,9 @@ export class Logger {
     args: unknown[],
     extra: Record<string, string> | undefined,
   ): void {
+    let message = msg;
+    let attributes: Record<string, unknown> | undefined;
     try {
-      let message = msg;
-      let attributes: Record<string, unknown> | undefined;
       if (args.length > 0) {
         const split = splitArgs(msg, args);
         message = formatMessage(msg, args, split.formatCount);
@@ -77,16 +74,10 @@ export class Logger {
       } else if (typeof msg !== 'string') {
         message = String(msg);
       }
-      if (extra) attributes = attributes ? { ...attributes, ...extra } : extra;
-      (this.otel ??= otelLogger(this.name)).emit({
-        timestamp: hrNow(),
-        severityNumber: severity,
-        severityText: text,
-        body: message,
-        attributes: attributes as never,
-      });
     } catch {
-      // telemetry never throws into the application
+      message = String(msg); // an argument whose inspection throws must not lose the record
     }
+    if (extra) attributes = attributes ? { ...attributes, ...extra } : extra;
+    emitRecord(this.name, severity, text, message, attributes as never);
   }
 }

@@ -29,8 +29,3 @@ export function getLogger(name = 'app'): Logger {
 export function setLevel(patternOrLevel: string, level?: LevelName): void {
   levels.set(patternOrLevel, level);
 }
-
-/** @internal after (re)registration: loggers must fetch the new provider's loggers */
-export function refreshLoggers(): void {
-  for (const l of loggers.values()) l.refresh();
-}

@@ -24,12 +24,10 @@ import { LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from 
 import { hostname } from 'node:os';
 import { DistlogBatchProcessor, type BatchOptions, type BatchStats } from './batch-processor.js';
 import { parseLevel, type LevelName } from './levels.js';
-import { levels, refreshLoggers } from './loggers.js';
-import { setOwnProvider } from './otel-loggers.js';
-import { resetPerfLogger } from './perf.js';
+import { levels } from './loggers.js';
+import { setPipeline } from './otel-loggers.js';
 import { DistlogPropagator } from './propagator.js';
 import { ScopeProcessor } from './scope-processor.js';
-import { resetScopeLogger } from './scope-records.js';
 
 export interface RegisterOptions {
   /** service.name of the resource. Default: $OTEL_SERVICE_NAME, else `unknown_service:node`. */
@@ -109,23 +107,18 @@ export function register(options: RegisterOptions = {}): DistlogHandle {
 
   const batches = (options.exporters ?? []).map((e) => new DistlogBatchProcessor(e, options.batch));
   const scopeProcessor = new ScopeProcessor({ levels, next: [...batches, ...(options.processors ?? [])] });
-  const provider = new LoggerProvider({
-    resource: resourceFromAttributes({
-      'service.name': options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'unknown_service:node',
-      'host.name': hostname(),
-      'process.pid': process.pid,
-      ...options.resource,
-    }),
-    processors: [scopeProcessor],
+  const resource = resourceFromAttributes({
+    'service.name': options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'unknown_service:node',
+    'host.name': hostname(),
+    'process.pid': process.pid,
+    ...options.resource,
   });
+  const provider = new LoggerProvider({ resource, processors: [scopeProcessor] });
   const loggerProvider = logs.setGlobalLoggerProvider(provider) === provider;
   if (!loggerProvider) {
     diag.info('distlog: a global LoggerProvider is already installed; distlog loggers use their own, other libraries keep the existing one (add ScopeProcessor to it to stamp their records)');
   }
-  setOwnProvider(provider);
-  resetScopeLogger();
-  resetPerfLogger();
-  refreshLoggers();
+  setPipeline({ resource, head: scopeProcessor });
 
   let stopped: Promise<void> | undefined;
   const onBeforeExit = (): void => {
@@ -144,10 +137,7 @@ export function register(options: RegisterOptions = {}): DistlogHandle {
         process.off('beforeExit', onBeforeExit);
         await withDeadline(provider.shutdown(), ms);
         if (active === handle) active = undefined;
-        setOwnProvider(undefined);
-        resetScopeLogger();
-        resetPerfLogger();
-        refreshLoggers();
+        setPipeline(undefined);
         if (loggerProvider) logs.disable();
         if (propagator) propagation.disable();
         if (ctxManager) {

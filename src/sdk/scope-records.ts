@@ -3,29 +3,17 @@
  * They go through the OpenTelemetry Logs API under the logger name `distlog`,
  * so every processor and exporter of the registered provider sees them.
  */
-import { SeverityNumber, type Logger } from '@opentelemetry/api-logs';
-import { otelLogger } from './otel-loggers.js';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { emitRecord } from './otel-loggers.js';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
 } from '../protocol/attributes.js';
-import { hrNow } from './clock.js';
 import { setPendingFacts } from './scope-event.js';
 import type { Scope } from './scope.js';
 
 export const SCOPE_LOGGER_NAME = 'distlog';
-
-let scopeLogger: Logger | undefined;
-
-function logger(): Logger {
-  return (scopeLogger ??= otelLogger(SCOPE_LOGGER_NAME));
-}
-
-/** Forget the cached logger: a (re)registration changed the global provider. */
-export function resetScopeLogger(): void {
-  scopeLogger = undefined;
-}
 
 function durationOf(scope: Scope): number {
   return Math.round((performance.now() - scope.startedAt) * 1000) / 1000;
@@ -34,13 +22,7 @@ function durationOf(scope: Scope): number {
 export function emitEnter(scope: Scope): void {
   try {
     setPendingFacts({ event: 'enter' });
-    logger().emit({
-      context: scope.context,
-      timestamp: hrNow(),
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: scope.message,
-    });
+    emitRecord(SCOPE_LOGGER_NAME, SeverityNumber.INFO, 'INFO', scope.message, undefined, scope.context);
   } catch {
     // telemetry never throws into the application
   } finally {
@@ -53,13 +35,7 @@ export function emitExit(scope: Scope): void {
   scope.closed = true;
   try {
     setPendingFacts({ event: 'exit', durationMs: durationOf(scope) });
-    logger().emit({
-      context: scope.context,
-      timestamp: hrNow(),
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: scope.successMessage ?? scope.message,
-    });
+    emitRecord(SCOPE_LOGGER_NAME, SeverityNumber.INFO, 'INFO', scope.successMessage ?? scope.message, undefined, scope.context);
   } catch {
     // telemetry never throws into the application
   } finally {
@@ -91,14 +67,7 @@ export function emitFail(scope: Scope, err: unknown): void {
   scope.closed = true;
   try {
     setPendingFacts({ event: 'fail', durationMs: durationOf(scope) });
-    logger().emit({
-      context: scope.context,
-      timestamp: hrNow(),
-      severityNumber: SeverityNumber.ERROR,
-      severityText: 'ERROR',
-      body: `FAILED ${scope.message}`,
-      attributes: exceptionAttributes(err),
-    });
+    emitRecord(SCOPE_LOGGER_NAME, SeverityNumber.ERROR, 'ERROR', `FAILED ${scope.message}`, exceptionAttributes(err), scope.context);
   } catch {
     // telemetry never throws into the application
   } finally {
