@@ -24,3 +24,13 @@ export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
 export function isReservedAttribute(name: string): boolean {
   return name.startsWith(RESERVED_PREFIX);
 }
+
+/** Span id when it is not 16 lower-case hex (OTLP's span_id field holds only real ones). */
+export const ATTR_SPAN = 'distlog.span_id';
+/**
+ * The formatted message, in OTLP only when the record also has a structured body
+ * (the body then takes OTLP's `body` field).
+ */
+export const ATTR_MESSAGE = 'distlog.message';
+/** System code T/S/P, as an OTLP resource attribute (a property of the producer's deployment). */
+export const ATTR_SYSTEM = 'distlog.system';

@@ -1,0 +1,80 @@
+/**
+ * One received ZeroMQ message -> records. Whole-message problems throw a
+ * ProtocolError whose code the collector counts by and whose text names the
+ * sender's topic; problems with single records are returned as `errors` beside
+ * the records that were fine, so one bad record never costs its batch.
+ *
+ * Order of checks: frames, topic, encoding (pickle refused here, before any
+ * payload byte is looked at), size, then the payload.
+ */
+import { ProtocolError, type EntryError } from './errors.js';
+import type { BatchMeta, LogEntry } from './log-entry.js';
+import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
+import { decodeEnvelope, parseJsonPayload } from './json-codec.js';
+import { fromPythonRecord, looksLikePythonRecord } from './python.js';
+import { decodeOtlp } from './otlp-decode.js';
+import { WireError } from './proto-wire.js';
+
+export interface DecodeLimits {
+  /** Largest payload accepted, in bytes (default: no limit; the socket's maxMsgSize is the first line). */
+  maxMessageBytes?: number;
+}
+
+export interface DecodedMessage {
+  topic: Topic;
+  entries: LogEntry[];
+  meta: BatchMeta;
+  /** Who produced it: a distlog exporter (envelope / OTLP) or the 2018 Python original. */
+  source: 'distlog' | 'python-distlog';
+  /** Records that were dropped, each named; the good records of the message are in `entries`. */
+  errors: EntryError[];
+}
+
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimits): DecodedMessage {
+  if (frames.length !== 2) {
+    const t = frames.length > 0 && frames[0]!.length === 3 ? describeBytes(frames[0]!) : undefined;
+    throw new ProtocolError(
+      'frames',
+      `message has ${frames.length} frame${frames.length === 1 ? '' : 's'}, expected 2 [topic, payload]${t !== undefined ? ` (first frame "${t}")` : ''}`,
+      t,
+    );
+  }
+  const topic = parseTopic(frames[0]!);
+  const t = topicString(topic);
+  const payload = asBuffer(frames[1]!);
+
+  if (topic.encoding === 'P') {
+    throw new ProtocolError('pickle', `topic "${t}": pickle payloads are refused (never unpickled); send JSON (J)`, t);
+  }
+  if (topic.encoding !== 'J' && topic.encoding !== 'O') {
+    throw new ProtocolError('encoding', `topic "${t}": unknown encoding "${topic.encoding}"; this reader decodes J (JSON) and O (OTLP protobuf)`, t);
+  }
+  const max = limits?.maxMessageBytes;
+  if (max !== undefined && payload.length > max) {
+    throw new ProtocolError('size', `topic "${t}": payload of ${payload.length} bytes exceeds the limit of ${max} bytes (maxMessageBytes)`, t);
+  }
+
+  if (topic.encoding === 'O') {
+    try {
+      // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
+      const d = decodeOtlp(payload, { system: topic.system, kind: 'L' });
+      return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+    } catch (err) {
+      if (err instanceof WireError) {
+        throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message}`, t, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  const value = parseJsonPayload(payload, t);
+  if (looksLikePythonRecord(value)) {
+    return { topic, entries: [fromPythonRecord(value, topic)], meta: {}, source: 'python-distlog', errors: [] };
+  }
+  const d = decodeEnvelope(value, t);
+  return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+}
