@@ -59,7 +59,7 @@ const pinoRate = await measure('pino', (i) => plog.info({ a: i, b: 'x' }, 'reque
 
 // --- bare OpenTelemetry -------------------------------------------------------
 const otelNull = new NullExporter();
-const otelProvider = new LoggerProvider({ processors: [new BatchLogRecordProcessor(otelNull, { maxQueueSize: 1_000_000, maxExportBatchSize: 1024 })] });
+const otelProvider = new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter: otelNull, maxQueueSize: 1_000_000, maxExportBatchSize: 1024 })] });
 const olog = otelProvider.getLogger('bench');
 const otelRate = await measure(
   'otel',
@@ -95,7 +95,14 @@ const gc = (globalThis as { gc?: () => void }).gc;
 let bytesPerRecord = NaN;
 if (gc) {
   const hold: ReadableLogRecord[][] = [];
-  const holding: LogRecordExporter = { export: (r, done) => { hold.push(r); done({ code: ExportResultCode.SUCCESS }); }, shutdown: async () => {} };
+  const holding: LogRecordExporter = {
+    export: (r, done) => {
+      hold.push(r);
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  };
   await handle.shutdown();
   const h2 = register({ serviceName: 'bench', exporters: [holding], flushOnExit: false, level: 'info', batch: { maxQueueSize: 200_000 } });
   const M = 100_000;

@@ -13,6 +13,8 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 
 export interface BatchOptions {
+  /** Where batches go. */
+  exporter: LogRecordExporter;
   /** Records held at most; beyond it records are dropped and counted. Default 131072. */
   maxQueueSize?: number;
   /** Records per export call. Default 1024. */
@@ -31,7 +33,7 @@ export interface BatchStats {
   failedRecords: number;
 }
 
-const DEFAULTS: Required<BatchOptions> = {
+const DEFAULTS: Required<Omit<BatchOptions, 'exporter'>> = {
   maxQueueSize: 131_072,
   maxExportBatchSize: 1024,
   scheduledDelayMillis: 200,
@@ -39,7 +41,8 @@ const DEFAULTS: Required<BatchOptions> = {
 };
 
 export class DistlogBatchProcessor implements LogRecordProcessor {
-  private readonly opts: Required<BatchOptions>;
+  private readonly opts: Required<Omit<BatchOptions, 'exporter'>>;
+  private readonly exporter: LogRecordExporter;
   private ready: ReadableLogRecord[][] = [];
   private filling: ReadableLogRecord[] = [];
   private queued = 0;
@@ -51,11 +54,10 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
   private readonly counters = { exported: 0, dropped: 0, failedExports: 0, failedRecords: 0 };
   private warnedDrop = false;
 
-  constructor(
-    private readonly exporter: LogRecordExporter,
-    options: BatchOptions = {},
-  ) {
-    this.opts = { ...DEFAULTS, ...options };
+  constructor(options: BatchOptions) {
+    const { exporter, ...rest } = options;
+    this.exporter = exporter;
+    this.opts = { ...DEFAULTS, ...rest };
   }
 
   stats(): BatchStats {

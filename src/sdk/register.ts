@@ -38,7 +38,8 @@ export interface RegisterOptions {
   exporters?: LogRecordExporter[];
   /** Extra processors that get each stamped record (e.g. a SimpleLogRecordProcessor). */
   processors?: LogRecordProcessor[];
-  batch?: BatchOptions;
+  /** Batch processor settings, for every exporter. */
+  batch?: Omit<BatchOptions, 'exporter'>;
   /** Default level. Default: $DISTLOG_LEVEL, else info. */
   level?: LevelName;
   /** Per-logger levels by name or glob: `{ 'db.*': 'debug' }`. */
@@ -105,7 +106,7 @@ export function register(options: RegisterOptions = {}): DistlogHandle {
   if (propagator) propagation.setGlobalPropagator(new DistlogPropagator());
   else diag.info('distlog: a propagator is already installed; add DistlogPropagator to it for remote subtasks to get their own paths');
 
-  const batches = (options.exporters ?? []).map((e) => new DistlogBatchProcessor(e, options.batch));
+  const batches = (options.exporters ?? []).map((e) => new DistlogBatchProcessor({ ...options.batch, exporter: e }));
   const scopeProcessor = new ScopeProcessor({ levels, next: [...batches, ...(options.processors ?? [])] });
   const resource = resourceFromAttributes({
     'service.name': options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'unknown_service:node',

@@ -35,7 +35,7 @@ it('past the queue bound records are dropped and counted, and the app never bloc
     shutdown: async () => undefined,
     forceFlush: async () => undefined,
   };
-  const batch = new DistlogBatchProcessor(slow, { maxQueueSize: 1000, maxExportBatchSize: 100 });
+  const batch = new DistlogBatchProcessor({ exporter: slow, maxQueueSize: 1000, maxExportBatchSize: 100 });
   const provider = new LoggerProvider({ processors: [batch] });
   const logger = provider.getLogger('bounded');
   for (let i = 0; i < 5000; i++) logger.emit({ body: `r${i}` });
@@ -49,7 +49,7 @@ it('past the queue bound records are dropped and counted, and the app never bloc
 
 it('an exporter that never calls back is timed out and counted as failed', async () => {
   const hung = { export(_r: unknown[], _done: unknown) {}, shutdown: async () => undefined, forceFlush: async () => undefined };
-  const batch = new DistlogBatchProcessor(hung, { exportTimeoutMillis: 50 });
+  const batch = new DistlogBatchProcessor({ exporter: hung, exportTimeoutMillis: 50 });
   const provider = new LoggerProvider({ processors: [batch] });
   provider.getLogger('x').emit({ body: 'a' });
   await batch.forceFlush();
@@ -65,7 +65,7 @@ it('an exporter that throws is counted as failed and never reaches the app', asy
     shutdown: async () => undefined,
     forceFlush: async () => undefined,
   };
-  const batch = new DistlogBatchProcessor(throwing);
+  const batch = new DistlogBatchProcessor({ exporter: throwing });
   const provider = new LoggerProvider({ processors: [batch] });
   provider.getLogger('x').emit({ body: 'a' });
   await batch.forceFlush();
