@@ -81,13 +81,18 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
       this.filling = [];
       this.scheduleDrain();
     } else if (this.timer === undefined && !this.exporting) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.sealFilling();
-        this.drain();
-      }, this.opts.scheduledDelayMillis);
-      this.timer.unref();
+      this.startDelayTimer();
     }
+  }
+
+  /** A partial batch waits at most scheduledDelayMillis (unref'd: it must not keep the app alive). */
+  private startDelayTimer(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.sealFilling();
+      this.drain();
+    }, this.opts.scheduledDelayMillis);
+    this.timer.unref();
   }
 
   private sealFilling(): void {
@@ -113,7 +118,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     if (batch === undefined) {
       if (this.filling.length > 0 && this.timer === undefined) {
         // a partial batch is waiting: give it its scheduled delay
-        this.onEmitTimerRestart();
+        this.startDelayTimer();
       } else if (this.filling.length === 0) {
         this.notifyIdle();
       }
@@ -124,15 +129,6 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
       this.exporting = false;
       this.drain();
     });
-  }
-
-  private onEmitTimerRestart(): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.sealFilling();
-      this.drain();
-    }, this.opts.scheduledDelayMillis);
-    this.timer.unref();
   }
 
   private exportOne(batch: ReadableLogRecord[], done: () => void): void {
