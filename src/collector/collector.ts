@@ -1,0 +1,127 @@
+/**
+ * The daemon in one object: builds and starts the plugins, wires them through
+ * the router to the receiver, prints where it listens and writes, runs the
+ * stats timer and performs the orderly stop (stop receiving → drain queues
+ * within the deadline → flush and shut down every plugin).
+ */
+import type { PluginInstance, PluginLogger } from '../plugins/api.js';
+import { BadInputReporter } from './bad-input.js';
+import type { CollectorConfig } from './config-types.js';
+import { PluginPipeline } from './pipeline.js';
+import { ZmqReceiver } from './receiver.js';
+import { Router } from './router.js';
+import { formatStatsLine, type CollectorStats } from './stats.js';
+
+export interface StartOptions {
+  /** Where the daemon's own lines go (default: stderr, prefixed `distlogd: `). */
+  log?: (line: string) => void;
+}
+
+export interface PluginInfo {
+  name: string;
+  type: string;
+  /** Where it writes, as the plugin describes itself. */
+  target: string;
+}
+
+export interface CollectorHandle {
+  /** Endpoints actually bound (a `:*` port resolved to the real one). */
+  readonly endpoints: string[];
+  readonly plugins: PluginInfo[];
+  stats(): CollectorStats;
+  /** Orderly stop; safe to call more than once. Resolves with the final stats. */
+  stop(): Promise<CollectorStats>;
+}
+
+function defaultLog(line: string): void {
+  process.stderr.write(`distlogd: ${line}\n`);
+}
+
+/** Bounds a plugin call at shutdown so one stuck plugin cannot hold the exit. */
+async function bounded(what: string, fn: () => Promise<void> | void, deadline: number, log: (l: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), Math.max(100, deadline - Date.now()))));
+  try {
+    const done = Promise.resolve().then(fn).then(() => 'ok' as const);
+    if ((await Promise.race([done, late])) === 'late') log(`${what} did not finish before the shutdown deadline`);
+  } catch (err) {
+    log(`${what} failed: ${(err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function startCollector(config: CollectorConfig, options: StartOptions = {}): Promise<CollectorHandle> {
+  const log = options.log ?? defaultLog;
+  const started = Date.now();
+  const instances: { name: string; type: string; inst: PluginInstance }[] = [];
+  const shutdownAll = async (deadline: number) => {
+    for (const p of instances) await bounded(`plugin ${p.name}: shutdown()`, () => p.inst.shutdown(), deadline, log);
+  };
+
+  for (const p of config.plugins) {
+    const logger: PluginLogger = {
+      info: (m) => log(`plugin ${p.name}: ${m}`),
+      warn: (m) => log(`plugin ${p.name}: warning: ${m}`),
+      error: (m) => log(`plugin ${p.name}: error: ${m}`),
+    };
+    try {
+      const inst = p.factory.create(p.options, { name: p.name, logger, baseDir: config.baseDir });
+      instances.push({ name: p.name, type: p.type, inst });
+      await inst.start();
+    } catch (err) {
+      await shutdownAll(Date.now() + 5_000);
+      throw new Error(`plugin ${p.name} (${p.type}) failed to start: ${(err as Error).message}`);
+    }
+  }
+
+  const lanes = config.plugins.map((p, i) => new PluginPipeline(p, instances[i]!.inst, log));
+  const router = new Router(lanes);
+  const bad = new BadInputReporter(log, config.receiver.reportIntervalSeconds * 1000);
+  const receiver = new ZmqReceiver(config.receiver, router, bad, log);
+  let endpoints: string[];
+  try {
+    endpoints = await receiver.start();
+  } catch (err) {
+    await shutdownAll(Date.now() + 5_000);
+    throw err;
+  }
+
+  const plugins: PluginInfo[] = instances.map(({ name, type, inst }) => ({ name, type, target: inst.describe?.() ?? type }));
+  for (const ep of endpoints) log(`listening on ${ep} (ZeroMQ PULL)`);
+  for (const p of plugins) log(`plugin ${p.name} (${p.type}): ${p.target}`);
+
+  const stats = (): CollectorStats => ({
+    uptimeSeconds: (Date.now() - started) / 1000,
+    receiver: receiver.counters(),
+    plugins: router.counters(),
+    badInput: bad.counts(),
+  });
+
+  let prev: CollectorStats | undefined;
+  const interval = config.stats.intervalSeconds * 1000;
+  const timer = interval > 0 ? setInterval(() => {
+    const now = stats();
+    log(formatStatsLine(now, prev));
+    prev = now;
+  }, interval) : undefined;
+  timer?.unref();
+
+  let stopping: Promise<CollectorStats> | undefined;
+  const stop = (): Promise<CollectorStats> => {
+    stopping ??= (async () => {
+      if (timer) clearInterval(timer);
+      const deadline = Date.now() + config.shutdown.drainTimeoutSeconds * 1000;
+      await receiver.stop(deadline);
+      await router.drain(deadline);
+      for (const p of instances) await bounded(`plugin ${p.name}: flush()`, () => p.inst.flush(), deadline, log);
+      await shutdownAll(deadline);
+      const final = stats();
+      log(`stopped; ${formatStatsLine(final, undefined)}`);
+      return final;
+    })();
+    return stopping;
+  };
+
+  return { endpoints, plugins, stats, stop };
+}

@@ -1,0 +1,109 @@
+/**
+ * The shape of a distlogd config after loading: YAML merged over these
+ * defaults, validated, `${ENV}` substituted and plugin types resolved to
+ * factories. Kept apart from the loader so the router and receiver can use the
+ * types without pulling in YAML handling.
+ */
+import type { PluginFactory } from '../plugins/api.js';
+
+export interface ReceiverConfig {
+  /** ZeroMQ endpoints the PULL socket binds, e.g. `tcp://127.0.0.1:5010` (`:*` = any free port). */
+  endpoints: string[];
+  /** Larger messages are refused and counted (reason `size`). */
+  maxMessageBytes: number;
+  /** ZeroMQ receive high-water mark, in messages. */
+  highWaterMark: number;
+  /** At most one bad-input report line per reason per this many seconds. */
+  reportIntervalSeconds: number;
+}
+
+export interface FilterConfig {
+  /** Minimum level name (TRACE..FATAL) or OTel severity number; absent = all. */
+  level?: string | number;
+  /** System codes or names: T/test, S/staging, P/production. */
+  systems?: string[];
+  /** Kind codes or names: L/log, P/perf. */
+  kinds?: string[];
+  /** Logger names; a trailing `*` makes a prefix (`db.*`, `app*`). */
+  loggers?: string[];
+  /** resource `service.name` values. */
+  services?: string[];
+  /** Attribute name → required value, or a list of accepted values. */
+  attributes?: Record<string, unknown>;
+}
+
+export type WhenFull = 'drop_newest' | 'block';
+
+export interface RetryConfig {
+  /** Attempts per batch including the first; then the batch is dropped and counted. */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface QueueConfig {
+  /** Entries waiting for this plugin; beyond it new entries are dropped (or the receiver waits: `block`). */
+  maxEntries: number;
+  /** Queued batches are coalesced into consume() calls of at most this many entries. */
+  batchMaxEntries: number;
+  whenFull: WhenFull;
+  /** A consume() that has not settled after this long counts as failed (0 = wait forever). */
+  consumeTimeoutMs: number;
+  retry: RetryConfig;
+}
+
+export interface PluginConfig {
+  name: string;
+  type: string;
+  factory: PluginFactory<object>;
+  options: Record<string, unknown>;
+  filter: FilterConfig;
+  queue: QueueConfig;
+}
+
+export interface CollectorConfig {
+  receiver: ReceiverConfig;
+  stats: { intervalSeconds: number };
+  shutdown: { drainTimeoutSeconds: number };
+  plugins: PluginConfig[];
+  /** Folder relative paths are resolved against (the config file's, or the cwd). */
+  baseDir: string;
+  /** Where the config came from, for messages: a file path or `(embedded default)`. */
+  source: string;
+}
+
+export const DEFAULT_ENDPOINT = 'tcp://127.0.0.1:5010';
+
+export const DEFAULT_RECEIVER: ReceiverConfig = {
+  endpoints: [DEFAULT_ENDPOINT],
+  maxMessageBytes: 16 * 1024 * 1024,
+  highWaterMark: 1000,
+  reportIntervalSeconds: 10,
+};
+
+export const DEFAULT_QUEUE: QueueConfig = {
+  maxEntries: 100_000,
+  batchMaxEntries: 2_000,
+  whenFull: 'drop_newest',
+  consumeTimeoutMs: 30_000,
+  retry: { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 },
+};
+
+/** The embedded default, as the YAML a user would write (also printed by the docs). */
+export const DEFAULT_CONFIG_YAML = `# distlogd embedded default configuration
+receiver:
+  endpoints:
+    - ${DEFAULT_ENDPOINT}
+  maxMessageBytes: ${DEFAULT_RECEIVER.maxMessageBytes}
+  highWaterMark: ${DEFAULT_RECEIVER.highWaterMark}
+  reportIntervalSeconds: ${DEFAULT_RECEIVER.reportIntervalSeconds}
+stats:
+  intervalSeconds: 60
+shutdown:
+  drainTimeoutSeconds: 10
+plugins:
+  - type: console
+  - type: file
+    options:
+      directory: ./distlog-data
+`;

@@ -1,0 +1,152 @@
+/**
+ * The ZeroMQ PULL receiver. Each message is decoded by the protocol module;
+ * whatever is wrong with it is counted by reason and reported (rate-limited),
+ * and the loop goes on: no input can stop the daemon. Entries that fail on
+ * their own are dropped alone; the rest of their batch is routed.
+ */
+import { Pull } from 'zeromq';
+import { decodeMessage, ProtocolError } from '../protocol/index.js';
+import type { BadInputReporter, BadInputReason } from './bad-input.js';
+import type { ReceiverConfig } from './config-types.js';
+import type { Router } from './router.js';
+
+export interface ReceiverCounters {
+  messages: number;
+  entries: number;
+  bytes: number;
+  /** Messages refused as a whole. */
+  badMessages: number;
+  /** Entries dropped from otherwise good messages. */
+  badEntries: number;
+}
+
+/** Idle poll so stop() is noticed without closing the socket under a pending read. */
+const POLL_MS = 200;
+/**
+ * libzmq drops the *connection* of a peer that sends a frame over its limit,
+ * silently. Give it headroom so moderately oversize messages reach our own
+ * check (counted and reported with their topic); absurd ones are cut there.
+ */
+const TRANSPORT_HEADROOM = 2;
+
+function topicText(frame: Uint8Array | undefined): string | undefined {
+  if (!frame || frame.length > 32) return undefined;
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('latin1');
+}
+
+export class ZmqReceiver {
+  private readonly sock: Pull;
+  private readonly c: ReceiverCounters = { messages: 0, entries: 0, bytes: 0, badMessages: 0, badEntries: 0 };
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private bound: string[] = [];
+
+  constructor(
+    private readonly cfg: ReceiverConfig,
+    private readonly router: Router,
+    private readonly bad: BadInputReporter,
+    private readonly log: (line: string) => void,
+  ) {
+    this.sock = new Pull({
+      linger: 0,
+      receiveHighWaterMark: cfg.highWaterMark,
+      receiveTimeout: POLL_MS,
+      maxMessageSize: Math.min(cfg.maxMessageBytes * TRANSPORT_HEADROOM, 2 ** 31 - 1),
+    });
+  }
+
+  counters(): ReceiverCounters {
+    return { ...this.c };
+  }
+
+  /** Binds every endpoint and starts reading; returns the endpoints actually bound (ports resolved). */
+  async start(): Promise<string[]> {
+    try {
+      for (const ep of this.cfg.endpoints) {
+        await this.sock.bind(ep);
+        this.bound.push(this.sock.lastEndpoint ?? ep);
+      }
+    } catch (err) {
+      this.sock.close();
+      throw new Error(`cannot bind ${this.cfg.endpoints[this.bound.length]}: ${(err as Error).message}`);
+    }
+    this.loop = this.run();
+    return [...this.bound];
+  }
+
+  get endpoints(): string[] {
+    return [...this.bound];
+  }
+
+  private async run(): Promise<void> {
+    while (!this.sock.closed) {
+      let frames: Buffer[];
+      try {
+        frames = await this.sock.receive();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EAGAIN') {
+          if (this.stopping) break;
+          continue;
+        }
+        if (this.sock.closed) break;
+        this.log(`receiver: ${(err as Error).message}`);
+        continue;
+      }
+      this.handle(frames);
+      if (this.router.mustWait) await this.router.waitForSpace();
+    }
+  }
+
+  private refuse(reason: BadInputReason, detail: string, topic: string | undefined): void {
+    this.c.badMessages++;
+    this.bad.record(reason, detail, topic);
+  }
+
+  handle(frames: readonly Uint8Array[]): void {
+    this.c.messages++;
+    let size = 0;
+    for (const f of frames) size += f.byteLength;
+    this.c.bytes += size;
+    if (size > this.cfg.maxMessageBytes) {
+      this.refuse('size', `message of ${size} bytes exceeds receiver.maxMessageBytes ${this.cfg.maxMessageBytes}`, topicText(frames[0]));
+      return;
+    }
+    let decoded;
+    try {
+      decoded = decodeMessage(frames, { maxMessageBytes: this.cfg.maxMessageBytes });
+    } catch (err) {
+      if (err instanceof ProtocolError) this.refuse(err.code as BadInputReason, err.message, err.topic ?? topicText(frames[0]));
+      else this.refuse('internal', `decoder failed: ${(err as Error).message}`, topicText(frames[0]));
+      return;
+    }
+    if (decoded.errors.length) {
+      this.c.badEntries += decoded.errors.length;
+      const first = decoded.errors[0]!;
+      const more = decoded.errors.length > 1 ? ` and ${decoded.errors.length - 1} more` : '';
+      const t = decoded.topic;
+      const topic = t.system + t.kind + t.encoding;
+      this.bad.record('entry', `entry ${first.index} dropped: ${first.path}: ${first.message}${more}`, topic, decoded.errors.length);
+    }
+    this.c.entries += decoded.entries.length;
+    this.router.dispatch(decoded.entries);
+  }
+
+  /** Stops accepting connections, reads what is already buffered (until idle or the deadline), closes. */
+  async stop(deadline: number): Promise<void> {
+    if (this.stopping) return this.loop;
+    this.stopping = true;
+    for (const ep of this.bound) {
+      try {
+        await this.sock.unbind(ep);
+      } catch {
+        // Already gone (e.g. inproc after context close): nothing to undo.
+      }
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))));
+    await Promise.race([this.loop ?? Promise.resolve(), late]);
+    clearTimeout(timer);
+    if (!this.sock.closed) this.sock.close();
+    await this.loop;
+  }
+}

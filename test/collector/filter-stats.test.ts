@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileFilter, formatStatsLine, type CollectorStats } from '../../src/collector/index.js';
+import { entry } from './helpers.js';
+
+test('compileFilter: nothing configured compiles to no predicate at all', () => {
+  assert.equal(compileFilter({}), undefined);
+});
+
+test('compileFilter: level, system, kind, logger prefix, service and attributes all apply', () => {
+  const pass = compileFilter({
+    level: 'warn',
+    systems: ['production', 'S'],
+    kinds: ['log'],
+    loggers: ['db.*', 'http'],
+    services: ['checkout'],
+    attributes: { region: ['eu', 'us'], tier: 1 },
+  })!;
+  const base = entry({
+    level: 'WARN', severity: 13, system: 'P', kind: 'L', logger: 'db.pool',
+    resource: { 'service.name': 'checkout' }, attributes: { region: 'eu', tier: 1 },
+  });
+  assert.equal(pass(base), true);
+  assert.equal(pass({ ...base, logger: 'http' }), true);
+  assert.equal(pass({ ...base, logger: 'httpx' }), false);
+  assert.equal(pass({ ...base, severity: 9, level: 'INFO' }), false);
+  assert.equal(pass({ ...base, severity: 0, level: 'ERROR' }), true, 'unspecified severity falls back to the level text');
+  assert.equal(pass({ ...base, system: 'T' }), false);
+  assert.equal(pass({ ...base, kind: 'P' }), false);
+  assert.equal(pass({ ...base, resource: { 'service.name': 'cart' } }), false);
+  assert.equal(pass({ ...base, attributes: { region: 'ap', tier: 1 } }), false);
+  assert.equal(pass({ ...base, attributes: { region: 'us' } }), false);
+  assert.equal(compileFilter({ level: 17 })!(base), false);
+});
+
+test('stats line: rates over the interval, per-plugin counters, bad input by reason', () => {
+  const plugin = { received: 10, filtered: 0, written: 8, dropped: 1, errors: 2, queued: 1, inFlight: 0 };
+  const prev: CollectorStats = {
+    uptimeSeconds: 10,
+    receiver: { messages: 100, entries: 1000, bytes: 0, badMessages: 0, badEntries: 0 },
+    plugins: { file: plugin },
+    badInput: {},
+  };
+  const now: CollectorStats = { ...prev, uptimeSeconds: 12, receiver: { ...prev.receiver, messages: 120, entries: 3000 }, badInput: { json: 3, pickle: 1 } };
+  assert.equal(
+    formatStatsLine(now, prev),
+    'stats: 10 msg/s 1000 rec/s (total 120 msgs, 3000 recs) | file received=10 written=8 dropped=1 errors=2 queued=1 | bad: json=3 pickle=1',
+  );
+});

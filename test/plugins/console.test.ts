@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { CONSOLE_DEFAULTS, ConsoleSink, colourWanted, consolePlugin, formatLine } from '../../src/plugins/console/index.js';
+import { entry } from '../collector/helpers.js';
+
+const TASK = '5b5e8d3dcdce4011899ae77a68171c0d';
+const plain = { time: 'none' as const, attributes: true, indent: 2, color: false };
+
+test('console line: level, service, short key, message indented by scope depth', () => {
+  const outside = entry({ message: 'no task', level: 'WARN', severity: 13 });
+  const root = entry({ message: 'toplevel', task: TASK, path: '', seq: 0, key: `0@${TASK}`, event: 'enter', attributes: { user: 'leo' } });
+  const sub = entry({ message: 'subtask', task: TASK, path: '1', seq: 0, attributes: { arg: 42 } });
+  const deep = entry({
+    message: 'failed',
+    level: 'ERROR',
+    severity: 17,
+    task: TASK,
+    path: '1/3',
+    seq: 2,
+    event: 'fail',
+    durationMs: 12.345,
+    exception: { type: 'TypeError', message: 'bad thing' },
+    attributes: { note: 'two words' },
+    resource: { 'service.name': 'checkout' },
+  });
+  assert.equal(formatLine(outside, plain), 'WARN  svc - no task');
+  assert.equal(formatLine(root, plain), 'INFO  svc 0@5b5e8d3d   toplevel user=leo');
+  assert.equal(formatLine(sub, plain), 'INFO  svc 0@5b5e8d3d/1     subtask arg=42');
+  assert.equal(formatLine(deep, plain), 'ERROR checkout 2@5b5e8d3d/1/3       failed (12.3 ms) [TypeError: bad thing] note="two words"');
+});
+
+test('console line: raw keys that do not parse are shown as sent; newlines never split a record', () => {
+  const py = entry({ task: '<built-in function id>', key: '0@<built-in function id>', message: 'a\nb' });
+  assert.equal(formatLine(py, { ...plain, attributes: false }), 'INFO  svc 0@<built-in function id>   a\\nb');
+});
+
+test('console line: time column (local clock) and colour codes only when asked', () => {
+  const e = entry({ timeUnixNano: String(BigInt(new Date(2026, 0, 2, 3, 4, 5, 678).getTime()) * 1_000_000n) });
+  assert.match(formatLine(e, { ...plain, time: 'local' }), /^03:04:05\.678 INFO  svc - hello \d+$/);
+  assert.ok(formatLine(e, { ...plain, color: true }).includes('\x1b[32mINFO \x1b[0m'));
+  assert.ok(!formatLine(e, plain).includes('\x1b'));
+});
+
+test('colour: auto = a TTY without NO_COLOR', () => {
+  assert.equal(colourWanted('auto', { isTTY: false }, {}), false);
+  assert.equal(colourWanted('auto', { isTTY: true }, {}), true);
+  assert.equal(colourWanted('auto', { isTTY: true }, { NO_COLOR: '1' }), false);
+  assert.equal(colourWanted('always', { isTTY: false }, {}), true);
+  assert.equal(colourWanted('never', { isTTY: true }, {}), false);
+});
+
+test('the sink writes one line per record (json format too) and is safe to shut down twice', async () => {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString()));
+  const s = new ConsoleSink({ ...CONSOLE_DEFAULTS, time: 'none' }, out);
+  await s.consume([entry({ message: 'x' }), entry({ message: 'y' })]);
+  const j = new ConsoleSink({ ...CONSOLE_DEFAULTS, format: 'json' }, out);
+  const e = entry({ message: 'z' });
+  await j.consume([e]);
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /^INFO  svc - x$/);
+  assert.deepEqual(JSON.parse(lines[2]!), e);
+  s.shutdown();
+  s.shutdown();
+  assert.equal(s.describe(), 'text lines to stdout');
+});
+
+test('validate names every bad option', () => {
+  const errors = consolePlugin.validate({ ...CONSOLE_DEFAULTS, color: 'yes', indent: 40, colour: 'auto' }, 'p');
+  assert.deepEqual(errors.map((x) => x.path), ['p.colour', 'p.color', 'p.indent']);
+  assert.equal(errors[0]!.hint?.startsWith('did you mean "color"?'), true);
+});
