@@ -1,0 +1,60 @@
+/**
+ * "It never hangs the app", proven on a real process: an app that exports to a
+ * port where nothing listens keeps running, counts its records as dropped, and
+ * exits within a few seconds on its own.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { deadPort } from './helpers.js';
+
+const app = fileURLToPath(new URL('./fixtures/no-collector-app.ts', import.meta.url));
+const registerApp = fileURLToPath(new URL('./fixtures/no-collector-register-app.ts', import.meta.url));
+
+async function runApp(args: string[], file = app): Promise<{ code: number | null; ms: number; stats: Record<string, number>; stderr: string }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  // A hung child would otherwise hang the test run; kill it and fail below.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(killer);
+  const ms = performance.now() - t0;
+  const line = out.trim().split('\n').pop() ?? '{}';
+  return { code, ms, stats: JSON.parse(line) as Record<string, number>, stderr: err };
+}
+
+for (const mode of ['flush', 'shutdown'] as const) {
+  test(`no collector (${mode}): the app exits promptly with every record counted as dropped`, async () => {
+    const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
+    const r = await runApp([endpoint, '200', mode]);
+    assert.equal(r.code, 0, r.stderr);
+    // tsx start-up is ~1 s of this; the send timeout is 0.5 s per failed round.
+    assert.ok(r.ms < 6000, `exited after ${r.ms.toFixed(0)} ms`);
+    assert.equal(r.stats['droppedRecords'], 200);
+    assert.equal(r.stats['sentRecords'], 0);
+    assert.ok(r.stats['failedMessages']! >= 1);
+    assert.ok(r.stats['ticks']! > 0, 'the app kept running while export failed');
+  });
+}
+
+test('no collector, no flush: the socket alone does not keep the process alive', async () => {
+  const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
+  const r = await runApp([endpoint, '10', 'none']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.ms < 6000, `exited after ${r.ms.toFixed(0)} ms`);
+});
+
+test('no collector, register() with its exit flush: the app ends on its own, records counted as dropped', async () => {
+  const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
+  const r = await runApp([endpoint, '300'], registerApp);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.ms < 6000, `exited after ${r.ms.toFixed(0)} ms`);
+  // 300 info records + the task's enter and exit records.
+  assert.equal(r.stats['droppedRecords'], 302);
+  assert.equal(r.stats['sentRecords'], 0);
+});

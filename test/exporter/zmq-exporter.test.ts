@@ -1,0 +1,288 @@
+/**
+ * The exporter over real ZeroMQ sockets on loopback: records emitted through the
+ * OpenTelemetry SDK arrive at a PULL socket and decode, with the protocol's own
+ * decoder, into the LogEntry fields the SDK stamped.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { Pull } from 'zeromq';
+import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
+import { decodeMessage, ENCODINGS } from '../../src/protocol/index.js';
+import type { LogEntry } from '../../src/protocol/log-entry.js';
+import { deadPort, providerFor, pullSocket, RESOURCE_ATTRS, sleep, SPAN_ID, spanContext, TRACE_ID } from './helpers.js';
+
+async function receive(pull: Pull): Promise<{ topic: string; entries: LogEntry[]; meta: { producer?: string; seq?: number } }> {
+  const frames = await pull.receive();
+  const decoded = decodeMessage(frames);
+  assert.deepEqual(decoded.errors, [], 'no record of the message was rejected');
+  const t = decoded.topic;
+  return { topic: t.system + t.kind + t.encoding, entries: decoded.entries, meta: decoded.meta ?? {} };
+}
+
+/** ReadableLogRecords made by the SDK itself, to hand to export() directly. */
+function records(n: number, attributes: Record<string, string | number> = {}): ReadableLogRecord[] {
+  const memory = new InMemoryLogRecordExporter();
+  const logger = providerFor(memory).getLogger('t');
+  for (let i = 0; i < n; i++) logger.emit({ severityNumber: SeverityNumber.INFO, body: `r${i}`, attributes });
+  return memory.getFinishedLogRecords();
+}
+
+function exportOnce(exporter: ZmqLogRecordExporter, logs: ReadableLogRecord[]): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(logs, resolve));
+}
+
+for (const encoding of ENCODINGS) {
+test(`records emitted through the SDK arrive with keys, task tree, levels, attributes, resource and exception (encoding ${encoding})`, async () => {
+  const { pull, endpoint } = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint, system: 'T', encoding });
+  const provider = providerFor(exporter);
+  try {
+    const logger = provider.getLogger('shop.checkout');
+    const ctx = spanContext();
+    logger.emit({
+      severityNumber: SeverityNumber.INFO,
+      body: 'checkout',
+      context: ctx,
+      attributes: { 'distlog.key': `0@${TRACE_ID}/2`, 'distlog.seq': 0, 'distlog.path': '2', 'distlog.event': 'enter', 'distlog.parent_span_id': '00f067aa0ba902b7', order: 'A-17' },
+    });
+    logger.emit({
+      severityNumber: SeverityNumber.ERROR,
+      severityText: 'ERROR',
+      body: 'checkout failed',
+      context: ctx,
+      attributes: {
+        'distlog.key': `1@${TRACE_ID}/2`, 'distlog.seq': 1, 'distlog.path': '2', 'distlog.event': 'fail', 'distlog.duration_ms': 4.25,
+        'exception.type': 'RangeError', 'exception.message': 'too much', 'exception.stacktrace': 'RangeError: too much\n    at x (a.ts:1:1)',
+        order: 'A-17',
+      },
+    });
+    const first = await receive(pull);
+    const second = await receive(pull);
+    assert.equal(first.topic, `TL${encoding}`);
+    const [enter] = first.entries;
+    const [fail] = second.entries;
+    assert.equal(enter!.key, `0@${TRACE_ID}/2`);
+    assert.equal(enter!.task, TRACE_ID);
+    assert.equal(enter!.span, SPAN_ID);
+    assert.equal(enter!.parentSpan, '00f067aa0ba902b7');
+    assert.equal(enter!.path, '2');
+    assert.equal(enter!.seq, 0);
+    assert.equal(enter!.event, 'enter');
+    assert.equal(enter!.level, 'INFO');
+    assert.equal(enter!.severity, 9);
+    assert.equal(enter!.logger, 'shop.checkout');
+    assert.equal(enter!.message, 'checkout');
+    assert.deepEqual(enter!.attributes, { order: 'A-17' });
+    assert.deepEqual(enter!.resource, RESOURCE_ATTRS);
+    assert.equal(enter!.system, 'T');
+    assert.equal(enter!.kind, 'L');
+    assert.match(enter!.timeUnixNano, /^\d{19}$/);
+
+    assert.equal(fail!.key, `1@${TRACE_ID}/2`);
+    assert.equal(fail!.seq, 1);
+    assert.equal(fail!.event, 'fail');
+    assert.equal(fail!.durationMs, 4.25);
+    assert.equal(fail!.level, 'ERROR');
+    assert.deepEqual(fail!.exception, { type: 'RangeError', message: 'too much', stack: 'RangeError: too much\n    at x (a.ts:1:1)' });
+    assert.deepEqual(fail!.attributes, { order: 'A-17' });
+
+    // Batch meta: one producer id per exporter, seq counting messages from 1.
+    assert.equal(first.meta.producer, exporter.options.producerId);
+    assert.equal(first.meta.seq, 1);
+    assert.equal(second.meta.seq, 2);
+    const s = exporter.stats();
+    assert.equal(s.sentMessages, 2);
+    assert.equal(s.sentRecords, 2);
+    assert.equal(s.droppedRecords, 0);
+  } finally {
+    await provider.shutdown();
+    pull.close();
+  }
+});
+}
+
+test('one export with logs and performance data sends one message per kind, perf under topic kind P', async () => {
+  const { pull, endpoint } = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint, producerId: 'app-1' });
+  try {
+    const memory = new InMemoryLogRecordExporter();
+    const logger = providerFor(memory).getLogger('t');
+    logger.emit({ body: 'log a', severityNumber: SeverityNumber.INFO });
+    logger.emit({ body: 'db.query', attributes: { 'distlog.kind': 'P', ms: 3.5 } });
+    logger.emit({ body: 'log b', severityNumber: SeverityNumber.DEBUG });
+    logger.emit({ body: 'http', attributes: { 'distlog.kind': 'P', ms: 8 } });
+    const result = await exportOnce(exporter, memory.getFinishedLogRecords());
+    assert.equal(result.code, ExportResultCode.SUCCESS);
+    const messages = [await receive(pull), await receive(pull)].sort((a, b) => a.topic.localeCompare(b.topic));
+    assert.deepEqual(messages.map((m) => m.topic), ['PLJ', 'PPJ']);
+    assert.deepEqual(messages[0]!.entries.map((e) => e.message), ['log a', 'log b']);
+    assert.deepEqual(messages[1]!.entries.map((e) => [e.message, e.kind, e.attributes['ms']]), [['db.query', 'P', 3.5], ['http', 'P', 8]]);
+    assert.deepEqual(messages.map((m) => m.meta.producer), ['app-1', 'app-1']);
+    assert.deepEqual(messages.map((m) => m.meta.seq).sort(), [1, 2]);
+    assert.equal(exporter.stats().sentMessages, 2);
+    assert.equal(exporter.stats().sentRecords, 4);
+  } finally {
+    await exporter.shutdown();
+    pull.close();
+  }
+});
+
+test('several endpoints share the load round-robin', async () => {
+  const a = await pullSocket();
+  const b = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint: [a.endpoint, b.endpoint] });
+  try {
+    // With immediate (the default) a message only goes to a completed
+    // connection; wait until both are up so the split is exact.
+    await sleep(300);
+    const batch = records(3);
+    for (let i = 0; i < 20; i++) assert.equal((await exportOnce(exporter, batch)).code, ExportResultCode.SUCCESS);
+    const got = { a: 0, b: 0 };
+    for (const [name, sock] of [['a', a.pull], ['b', b.pull]] as const) {
+      for (;;) {
+        try {
+          sock.receiveTimeout = 300;
+          const m = await receive(sock);
+          got[name] += m.entries.length;
+        } catch {
+          break;
+        }
+      }
+    }
+    assert.equal(got.a + got.b, 60);
+    assert.equal(got.a, 30, `a got ${got.a}, b got ${got.b}`);
+  } finally {
+    await exporter.shutdown();
+    a.pull.close();
+    b.pull.close();
+  }
+});
+
+test('a dead endpoint does not take a share: records go to the live one', async () => {
+  const live = await pullSocket();
+  const dead = `tcp://127.0.0.1:${await deadPort()}`;
+  const exporter = new ZmqLogRecordExporter({ endpoint: [dead, live.endpoint], sendTimeoutMs: 1000 });
+  try {
+    await sleep(200);
+    for (let i = 0; i < 10; i++) assert.equal((await exportOnce(exporter, records(2))).code, ExportResultCode.SUCCESS);
+    let n = 0;
+    for (let i = 0; i < 10; i++) n += (await receive(live.pull)).entries.length;
+    assert.equal(n, 20);
+  } finally {
+    await exporter.shutdown();
+    live.pull.close();
+  }
+});
+
+test('with no collector, export calls back FAILED within the send timeout and counts the drops', async () => {
+  const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
+  const exporter = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 300 });
+  try {
+    const t0 = performance.now();
+    // Five concurrent exports: one in the socket, four queued behind it. All
+    // fail together, not one after another.
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => exportOnce(exporter, records(4))));
+    const elapsed = performance.now() - t0;
+    assert.ok(results.every((r) => r.code === ExportResultCode.FAILED));
+    assert.ok(results.every((r) => r.error instanceof Error && /300 ms/.test(r.error.message)), String(results[0]!.error));
+    assert.ok(elapsed >= 250 && elapsed < 1200, `took ${elapsed.toFixed(0)} ms`);
+    const s = exporter.stats();
+    assert.equal(s.droppedRecords, 20);
+    assert.equal(s.sentRecords, 0);
+    assert.equal(s.failedMessages, 5);
+    assert.equal(s.failedExports, 5);
+    assert.equal(s.pendingMessages, 0);
+    assert.match(String(s.lastError), /no collector/);
+  } finally {
+    await exporter.shutdown();
+  }
+});
+
+test('past maxQueuedMessages an export is refused at once', async () => {
+  const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
+  const exporter = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 500, maxQueuedMessages: 1 });
+  try {
+    const inFlight = exportOnce(exporter, records(1));
+    const queued = exportOnce(exporter, records(1));
+    const t0 = performance.now();
+    const refused = await exportOnce(exporter, records(1));
+    assert.ok(performance.now() - t0 < 50);
+    assert.equal(refused.code, ExportResultCode.FAILED);
+    assert.match(String(refused.error), /queue full/);
+    assert.equal((await inFlight).code, ExportResultCode.FAILED);
+    assert.equal((await queued).code, ExportResultCode.FAILED);
+    assert.equal(exporter.stats().droppedRecords, 3);
+  } finally {
+    await exporter.shutdown();
+  }
+});
+
+test('shutdown is safe twice, fails later exports, and forceFlush resolves', async () => {
+  const { pull, endpoint } = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint });
+  await exporter.forceFlush();
+  assert.equal((await exportOnce(exporter, records(2))).code, ExportResultCode.SUCCESS);
+  await exporter.forceFlush();
+  const p1 = exporter.shutdown();
+  const p2 = exporter.shutdown();
+  assert.equal(p1, p2);
+  await p1;
+  await exporter.shutdown();
+  await exporter.forceFlush();
+  const after = await exportOnce(exporter, records(3));
+  assert.equal(after.code, ExportResultCode.FAILED);
+  assert.match(String(after.error), /after shutdown/);
+  assert.equal(exporter.stats().droppedRecords, 3);
+  assert.equal((await receive(pull)).entries.length, 2);
+  pull.close();
+});
+
+test('shutdown with a send blocked on a missing collector returns within the bound', async () => {
+  const exporter = new ZmqLogRecordExporter({ endpoint: `tcp://127.0.0.1:${await deadPort()}`, sendTimeoutMs: 400 });
+  const pending = exportOnce(exporter, records(2));
+  const t0 = performance.now();
+  await exporter.shutdown();
+  assert.ok(performance.now() - t0 < 1500);
+  assert.equal((await pending).code, ExportResultCode.FAILED);
+  assert.equal(exporter.stats().droppedRecords, 2);
+});
+
+test('an unencodable record is dropped alone; its batch-mates are sent', async () => {
+  const { pull, endpoint } = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint });
+  try {
+    const memory = new InMemoryLogRecordExporter();
+    const logger = providerFor(memory).getLogger('t');
+    logger.emit({ body: 'good 1' });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic['self'] = cyclic;
+    // A cyclic body cannot be written by any encoding.
+    logger.emit({ body: cyclic as never });
+    logger.emit({ body: 'good 2' });
+    const result = await exportOnce(exporter, memory.getFinishedLogRecords());
+    assert.equal(result.code, ExportResultCode.FAILED, 'the caller learns that a record was lost');
+    const m = await receive(pull);
+    assert.deepEqual(m.entries.map((e) => e.message), ['good 1', 'good 2']);
+    assert.equal(exporter.stats().droppedRecords, 1);
+    assert.equal(exporter.stats().sentRecords, 2);
+  } finally {
+    await exporter.shutdown();
+    pull.close();
+  }
+});
+
+test('bad options are reported together at construction', () => {
+  assert.throws(
+    () => new ZmqLogRecordExporter({ endpoint: ['127.0.0.1:5010'], system: 'X' as never, sendTimeoutMs: -5, lingerMs: 1.5 }),
+    (err: Error) => {
+      assert.match(err.message, /endpoint: "127\.0\.0\.1:5010"/);
+      assert.match(err.message, /system: "X"/);
+      assert.match(err.message, /sendTimeoutMs: -5/);
+      assert.match(err.message, /lingerMs: 1\.5/);
+      return true;
+    },
+  );
+});
