@@ -80,6 +80,8 @@ async function runE2e(encoding: Encoding): Promise<E2eResult> {
         `      directory: ${JSON.stringify(dataDir)}`,
         '    queue:',
         '      whenFull: block',
+        // with backpressure a deep queue buys no throughput, only heap
+        '      maxEntries: 10000',
         '',
       ].join('\n'),
     );

@@ -77,12 +77,16 @@ export const DEFAULT_ENDPOINT = 'tcp://127.0.0.1:5010';
 export const DEFAULT_RECEIVER: ReceiverConfig = {
   endpoints: [DEFAULT_ENDPOINT],
   maxMessageBytes: 16 * 1024 * 1024,
-  highWaterMark: 1000,
+  // Messages libzmq buffers before the sender feels backpressure. A message is a
+  // whole batch (about 230 KB OTLP / 450 KB JSON at 1,024 records), so 100 keeps
+  // this buffer near 25-45 MB; 1,000 let it reach ~800 MB RSS in bench/e2e.
+  highWaterMark: 100,
   reportIntervalSeconds: 10,
 };
 
 export const DEFAULT_QUEUE: QueueConfig = {
-  maxEntries: 100_000,
+  // Decoded entries take ~0.5-1 KB of heap each; lanes share the entry objects.
+  maxEntries: 50_000,
   batchMaxEntries: 2_000,
   whenFull: 'drop_newest',
   consumeTimeoutMs: 30_000,

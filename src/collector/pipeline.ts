@@ -31,6 +31,7 @@ export interface PluginCounters {
 export type LineLogger = (line: string) => void;
 
 const ERROR_LOG_INTERVAL_MS = 5_000;
+const EMPTY: readonly LogEntry[] = [];
 
 export class PluginPipeline {
   readonly name: string;
@@ -106,11 +107,14 @@ export class PluginPipeline {
       out = first.slice(0, max);
       this.batches[this.head] = first.slice(max);
     } else {
-      this.head++;
+      // Each taken slot is emptied at once: the array is compacted only now and
+      // then, and a slot still holding its batch would keep written entries alive.
+      this.batches[this.head++] = EMPTY;
       const parts: (readonly LogEntry[])[] = [first];
       let size = first.length;
       while (this.head < this.batches.length && size + this.batches[this.head]!.length <= max) {
-        const next = this.batches[this.head++]!;
+        const next = this.batches[this.head]!;
+        this.batches[this.head++] = EMPTY;
         parts.push(next);
         size += next.length;
       }

@@ -89,7 +89,10 @@ export class ZmqReceiver {
           continue;
         }
         if (this.sock.closed) break;
-        this.log(`receiver: ${(err as Error).message}`);
+        // During stop() the socket is busy unbinding; otherwise report. Either way
+        // back off a little: an error that repeats must not become a busy loop.
+        if (!this.stopping) this.log(`receiver: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, this.stopping ? 10 : 100));
         continue;
       }
       this.handle(frames);

@@ -23,8 +23,8 @@ export class JsonlFile {
     return new JsonlFile(path, handle, size);
   }
 
-  async write(chunk: string): Promise<void> {
-    const buf = Buffer.from(chunk, 'utf8');
+  async write(chunk: string | Buffer): Promise<void> {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let off = 0;
     // FileHandle.write may write less than asked (e.g. signals, full pipes).
     while (off < buf.length) {

@@ -90,7 +90,9 @@ export class FileSink implements PluginInstance {
   private async append(name: string, lines: string[]): Promise<void> {
     let file = await this.open(name);
     const max = this.opts.maxBytes;
-    if (!max) return file.write(lines.join('\n') + '\n');
+    const whole = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    // The common case: the whole batch fits, one encode and one write, no per-line sizing.
+    if (!max || file.size + whole.length <= max) return file.write(whole);
     let chunk: string[] = [];
     let chunkBytes = 0;
     for (const line of lines) {
