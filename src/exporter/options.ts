@@ -10,10 +10,12 @@ import type { Encoding } from '../protocol/index.js';
 import type { SystemCode } from '../protocol/log-entry.js';
 
 /**
- * The encoding written when none is given. One constant so that switching the
- * default (JSON today; the measured binary encoding later) is a one-line change.
+ * The encoding written when none is given: OTLP protobuf, the binary encoding
+ * bench/codec chose (about 2x JSON's encode rate in the app, 2.2x its decode
+ * rate in the collector, 56 % of its bytes; an OpenTelemetry Collector reads it
+ * unchanged). `encoding: 'J'` gives human-readable JSON for other tools.
  */
-export const DEFAULT_ENCODING: Encoding = 'J';
+export const DEFAULT_ENCODING: Encoding = 'O';
 /** distlogd's default PULL endpoint. */
 export const DEFAULT_ENDPOINT = 'tcp://127.0.0.1:5010';
 export const DEFAULT_SYSTEM: SystemCode = 'P';

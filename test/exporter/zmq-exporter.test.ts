@@ -117,7 +117,7 @@ test('one export with logs and performance data sends one message per kind, perf
     const result = await exportOnce(exporter, memory.getFinishedLogRecords());
     assert.equal(result.code, ExportResultCode.SUCCESS);
     const messages = [await receive(pull), await receive(pull)].sort((a, b) => a.topic.localeCompare(b.topic));
-    assert.deepEqual(messages.map((m) => m.topic), ['PLJ', 'PPJ']);
+    assert.deepEqual(messages.map((m) => m.topic), ['PLO', 'PPO'], 'the default encoding is OTLP');
     assert.deepEqual(messages[0]!.entries.map((e) => e.message), ['log a', 'log b']);
     assert.deepEqual(messages[1]!.entries.map((e) => [e.message, e.kind, e.attributes['ms']]), [['db.query', 'P', 3.5], ['http', 'P', 8]]);
     assert.deepEqual(messages.map((m) => m.meta.producer), ['app-1', 'app-1']);
