@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import type { PluginFactory } from '../../src/plugins/api.js';
@@ -16,7 +17,7 @@ function collectingPlugin(into: LogEntry[]): PluginFactory<object> {
   };
 }
 
-const pythonDir = '/work/shared/fixtures/python-distlog';
+const pythonDir = fileURLToPath(new URL('../../../shared/fixtures/python-distlog', import.meta.url));
 
 test('bad input of every kind is counted and reported; good messages sent after it still arrive', async () => {
   const got: LogEntry[] = [];
