@@ -15,6 +15,5 @@ export {
   resolveOptions,
 } from './options.js';
 export type { ResolvedZmqExporterOptions, ZmqExporterOptions } from './options.js';
-export { toLogEntry, ResourceCache } from './to-log-entry.js';
 export { PushTransport, TransportError } from './transport.js';
 export type { Frames, PushTransportOptions, SendCallback, TransportErrorCode } from './transport.js';

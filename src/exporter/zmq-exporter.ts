@@ -13,10 +13,9 @@
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { encodeBatch, formatTopic, type Encoding } from '../protocol/index.js';
+import { encodeBatch, formatTopic, ResourceCache, toLogEntry, type Encoding } from '../protocol/index.js';
 import type { KindCode, LogEntry, SystemCode } from '../protocol/log-entry.js';
 import { resolveOptions, type ResolvedZmqExporterOptions, type ZmqExporterOptions } from './options.js';
-import { ResourceCache, toLogEntry } from './to-log-entry.js';
 import { PushTransport, TransportError, type Frames } from './transport.js';
 
 export interface ZmqExporterStats {

@@ -20,6 +20,7 @@ export { perf } from './perf.js';
 export { ScopeProcessor, type ScopeProcessorOptions } from './scope-processor.js';
 export { DistlogBatchProcessor, type BatchOptions, type BatchStats } from './batch-processor.js';
 export { DistlogPropagator } from './propagator.js';
-export { InMemoryExporter, type MemoryEntry } from './memory-exporter.js';
+export { InMemoryExporter } from './memory-exporter.js';
+export type { LogEntry } from '../protocol/log-entry.js';
 export { SCOPE_LOGGER_NAME } from './scope-records.js';
 export { PERF_LOGGER_NAME } from './perf.js';

@@ -1,41 +1,21 @@
 /**
  * An exporter that keeps records in memory, for tests of code that logs with
  * distlog: `register({ exporters: [mem] })`, run the code, `await handle.flush()`,
- * then assert on `mem.records()` or the distlog view `mem.entries()`.
+ * then assert on `mem.entries()`: the canonical LogEntry records, exactly as the
+ * collector would store them (or on the raw OTel `mem.records()`).
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import {
-  ATTR_DURATION_MS,
-  ATTR_EVENT,
-  ATTR_KEY,
-  ATTR_PARENT_SPAN,
-  ATTR_PATH,
-  ATTR_SEQ,
-  RESERVED_PREFIX,
-} from '../protocol/attributes.js';
-
-/** A record as a test reads it. */
-export interface MemoryEntry {
-  key: string | undefined;
-  task: string | undefined;
-  span: string | undefined;
-  parentSpan: string | undefined;
-  path: string | undefined;
-  seq: number | undefined;
-  event: string | undefined;
-  durationMs: number | undefined;
-  level: string | undefined;
-  severity: number | undefined;
-  logger: string;
-  message: string;
-  /** Attributes without the reserved `distlog.*` ones. */
-  attributes: Record<string, unknown>;
-}
+import { ResourceCache, toLogEntry } from '../protocol/from-otel-record.js';
+import type { LogEntry, SystemCode } from '../protocol/log-entry.js';
 
 export class InMemoryExporter implements LogRecordExporter {
   private stored: ReadableLogRecord[] = [];
   private stopped = false;
+  private readonly resources = new ResourceCache();
+
+  /** `system` is what entries() reports as the record's system (default T, test). */
+  constructor(private readonly system: SystemCode = 'T') {}
 
   export(records: ReadableLogRecord[], done: (r: ExportResult) => void): void {
     if (this.stopped) {
@@ -50,8 +30,8 @@ export class InMemoryExporter implements LogRecordExporter {
     return this.stored;
   }
 
-  entries(): MemoryEntry[] {
-    return this.stored.map(toEntry);
+  entries(): LogEntry[] {
+    return this.stored.map((r) => toLogEntry(r, this.system, this.resources));
   }
 
   reset(): void {
@@ -63,25 +43,4 @@ export class InMemoryExporter implements LogRecordExporter {
   async shutdown(): Promise<void> {
     this.stopped = true;
   }
-}
-
-function toEntry(r: ReadableLogRecord): MemoryEntry {
-  const a = r.attributes as Record<string, unknown>;
-  const attributes: Record<string, unknown> = {};
-  for (const k of Object.keys(a)) if (!k.startsWith(RESERVED_PREFIX)) attributes[k] = a[k];
-  return {
-    key: a[ATTR_KEY] as string | undefined,
-    task: r.spanContext?.traceId,
-    span: r.spanContext?.spanId,
-    parentSpan: a[ATTR_PARENT_SPAN] as string | undefined,
-    path: a[ATTR_PATH] as string | undefined,
-    seq: a[ATTR_SEQ] as number | undefined,
-    event: a[ATTR_EVENT] as string | undefined,
-    durationMs: a[ATTR_DURATION_MS] as number | undefined,
-    level: r.severityText,
-    severity: r.severityNumber,
-    logger: r.instrumentationScope.name,
-    message: typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
-    attributes,
-  };
 }

@@ -28,9 +28,10 @@ it('a throwing body writes an ERROR record with the exception and rethrows the s
   assert.deepEqual(es.map((e) => `${e.path} ${e.event} ${e.level}`), [' enter INFO', '1 enter INFO', '1 fail ERROR', ' fail ERROR']);
   const fail = es[2]!;
   assert.equal(fail.message, 'FAILED call bank');
-  assert.equal(fail.attributes['exception.type'], 'PaymentDeclined');
-  assert.equal(fail.attributes['exception.message'], 'card 4242 declined');
-  assert.match(String(fail.attributes['exception.stacktrace']), /card 4242 declined\n\s+at /);
+  assert.equal(fail.exception?.type, 'PaymentDeclined');
+  assert.equal(fail.exception?.message, 'card 4242 declined');
+  assert.match(String(fail.exception?.stack), /card 4242 declined\n\s+at /);
+  assert.deepEqual(fail.attributes, {}, 'the exception is not repeated among the attributes');
   assert.equal(fail.severity, 17);
 });
 
@@ -45,13 +46,13 @@ it('a rejecting async body fails the scope and the caller gets the same rejectio
   );
   const es = await h.drain();
   assert.deepEqual(es.map((e) => e.event), ['enter', 'fail']);
-  assert.equal(es[1]!.attributes['exception.type'], 'RangeError');
+  assert.equal(es[1]!.exception?.type, 'RangeError');
 });
 
 it('non-Error throwables are described too', async () => {
   assert.throws(() => task('throws a string', () => { throw 'nope'; }), (e) => e === 'nope');
   const es = await h.drain();
-  assert.equal(es[1]!.attributes['exception.message'], 'nope');
+  assert.equal(es[1]!.exception?.message, 'nope');
 });
 
 it('logger.exception() records type, message and stack inside the scope', async () => {
@@ -67,7 +68,7 @@ it('logger.exception() records type, message and stack inside the scope', async 
   const rec = es[1]!;
   assert.equal(rec.level, 'ERROR');
   assert.equal(rec.message, 'could not parse config');
-  assert.equal(rec.attributes['exception.type'], 'SyntaxError');
+  assert.equal(rec.exception?.type, 'SyntaxError');
   assert.ok(rec.key!.startsWith('1@'));
 });
 

@@ -1,11 +1,11 @@
 /** Shared set-up for SDK tests: one registration per test file (one process per file). */
-import { register, InMemoryExporter, type DistlogHandle, type MemoryEntry } from '../../src/sdk/index.js';
+import { register, InMemoryExporter, type DistlogHandle, type LogEntry } from '../../src/sdk/index.js';
 
 export interface Harness {
   mem: InMemoryExporter;
   handle: DistlogHandle;
   /** Flushes and returns every entry since the last call. */
-  drain(): Promise<MemoryEntry[]>;
+  drain(): Promise<LogEntry[]>;
 }
 
 export function setup(serviceName = 'test'): Harness {

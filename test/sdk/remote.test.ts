@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { once } from 'node:events';
 import { context, propagation } from '@opentelemetry/api';
-import { foreignTask, importTask, task, to, type MemoryEntry } from '../../src/sdk/index.js';
+import { foreignTask, importTask, task, to, type LogEntry } from '../../src/sdk/index.js';
 import { setup, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -28,7 +28,7 @@ after(async () => {
 
 interface ChildReply {
   headers: { traceparent?: string; tracestate?: string };
-  entries: MemoryEntry[];
+  entries: LogEntry[];
 }
 
 /** A real HTTP call carrying the active context, injected by the global (distlog) propagator. */

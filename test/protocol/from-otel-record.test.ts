@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { ResourceCache, toLogEntry } from '../../src/exporter/index.js';
-import { LOG_ENTRY_VERSION, levelNameFromSeverity } from '../../src/protocol/index.js';
-import { providerFor, RESOURCE_ATTRS, SPAN_ID, spanContext, TRACE_ID } from './helpers.js';
+import { LOG_ENTRY_VERSION, levelNameFromSeverity, ResourceCache, toLogEntry } from '../../src/protocol/index.js';
+import { providerFor, RESOURCE_ATTRS, SPAN_ID, spanContext, TRACE_ID } from '../exporter/helpers.js';
 
 function capture(emit: (logger: ReturnType<ReturnType<typeof providerFor>['getLogger']>) => void): ReadableLogRecord[] {
   const memory = new InMemoryLogRecordExporter();

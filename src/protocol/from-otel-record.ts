@@ -1,5 +1,8 @@
 /**
  * ReadableLogRecord (OpenTelemetry SDK) → LogEntry (the canonical record).
+ * Used by the exporter in the app and by the SDK's in-memory exporter, so a
+ * test sees exactly the record the collector will store. Only a type comes
+ * from sdk-logs: nothing of it runs here.
  *
  * This runs once per record inside the application, so it is written for speed:
  * one pass over the attributes with a switch on the reserved names, no closures,
@@ -19,11 +22,10 @@ import {
   ATTR_PATH,
   ATTR_SEQ,
   ATTR_TASK,
-  LOG_ENTRY_VERSION,
-  levelNameFromSeverity,
-  unixNanoFromHrTime,
-} from '../protocol/index.js';
-import type { LogEntry, ScopeEvent, SystemCode } from '../protocol/log-entry.js';
+} from './attributes.js';
+import { LOG_ENTRY_VERSION, type LogEntry, type ScopeEvent, type SystemCode } from './log-entry.js';
+import { levelNameFromSeverity } from './severity.js';
+import { unixNanoFromHrTime } from './time.js';
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
 const INVALID_SPAN_ID = '0000000000000000';
