@@ -2,7 +2,7 @@
  * Moving a scope across a process boundary: writing a child slot of a scope
  * into W3C `traceparent` + `tracestate`, and reading one back.
  */
-import { isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
 import {
   DISTLOG_MEMBER,
   memberToPath,
@@ -62,20 +62,19 @@ export function parseTraceParent(value: string | undefined): Omit<RemoteParent, 
 export function remoteParentFrom(traceparent: string | undefined, tracestate: string | undefined): RemoteParent | undefined {
   const tp = parseTraceParent(traceparent);
   if (!tp) return undefined;
-  const members = parseTraceState(tracestate);
-  const own = members.find((m) => m[0] === DISTLOG_MEMBER);
-  return {
-    ...tp,
-    path: memberToPath(own?.[1]),
-    foreignMembers: members.filter((m) => m[0] !== DISTLOG_MEMBER),
-  };
+  return { ...tp, ...splitMembers(tracestate) };
 }
 
+/** The distlog path and the other vendors' members of a tracestate header. */
+function splitMembers(tracestate: string | undefined): Pick<RemoteParent, 'path' | 'foreignMembers'> {
+  const members = parseTraceState(tracestate);
+  const own = members.find((m) => m[0] === DISTLOG_MEMBER);
+  return { path: memberToPath(own?.[1]), foreignMembers: members.filter((m) => m[0] !== DISTLOG_MEMBER) };
+}
+
+/** An (already valid) span context from the active OTel context, e.g. a server span started from request headers. */
 export function remoteParentFromSpanContext(sc: SpanContext): RemoteParent {
-  return remoteParentFrom(
-    `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & TraceFlags.SAMPLED ? 1 : 0).toString(16).padStart(2, '0')}`,
-    sc.traceState?.serialize(),
-  )!;
+  return { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags, ...splitMembers(sc.traceState?.serialize()) };
 }
 
 type HeaderValue = string | string[] | number | undefined | null;

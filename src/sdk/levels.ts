@@ -37,6 +37,11 @@ interface Rule {
   test: (name: string) => boolean;
 }
 
+function rule(pattern: string, level: LevelName): Rule {
+  // exact names outrank globs of the same literal length
+  return { pattern, min: LEVEL_SEVERITY[level], specificity: pattern.replaceAll('*', '').length + (pattern.includes('*') ? 0 : 0.5), test: compile(pattern) };
+}
+
 function compile(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (name) => name === pattern;
   const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -63,12 +68,7 @@ export class LevelRules {
       const l = parseLevel(level);
       if (!l) return;
       this.rules = this.rules.filter((r) => r.pattern !== patternOrLevel);
-      this.rules.push({
-        pattern: patternOrLevel,
-        min: LEVEL_SEVERITY[l],
-        specificity: patternOrLevel.replaceAll('*', '').length + (patternOrLevel.includes('*') ? 0 : 0.5),
-        test: compile(patternOrLevel),
-      });
+      this.rules.push(rule(patternOrLevel, l));
       this.rules.sort((a, b) => b.specificity - a.specificity);
     }
     this.changed();
@@ -81,7 +81,7 @@ export class LevelRules {
     for (const [pattern, level] of Object.entries(rules)) {
       const l = parseLevel(level);
       if (!l) continue;
-      this.rules.push({ pattern, min: LEVEL_SEVERITY[l], specificity: pattern.replaceAll('*', '').length + (pattern.includes('*') ? 0 : 0.5), test: compile(pattern) });
+      this.rules.push(rule(pattern, l));
     }
     this.rules.sort((a, b) => b.specificity - a.specificity);
     this.changed();

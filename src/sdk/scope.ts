@@ -2,9 +2,8 @@
  * One task or subtask: its identity in the tree and its running state.
  * A Scope is what `task()`/`to()`/`importTask()` hand to your code.
  */
-import { createContextKey, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
+import { createContextKey, diag, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import { diag } from '@opentelemetry/api';
 import { isReservedAttribute } from '../protocol/attributes.js';
 import { formatMessage, splitArgs } from './format.js';
 import { DISTLOG_MEMBER, serializeTraceState, withFrontMember, type Member } from './tracestate.js';

@@ -230,9 +230,10 @@ export function scoped<A extends unknown[], R>(
 ): (...args: A) => R {
   const fn = (typeof dataOrFn === 'function' ? dataOrFn : maybeFn) as (...args: A) => R;
   const data = isPlainObject(dataOrFn) ? dataOrFn : undefined;
+  const literal = msg.replaceAll('%', '%%'); // the name is text, not a format string
   const wrapped = function (this: unknown, ...args: A): R {
     const body = () => fn.apply(this, args);
-    return (data ? to(msg.replaceAll('%', '%%'), data, body) : to(msg.replaceAll('%', '%%'), body)) as R;
+    return (data ? to(literal, data, body) : to(literal, body)) as R;
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name });
   return wrapped;

@@ -2,7 +2,6 @@
  * Shared by the exporter tests: an OTel LoggerProvider wired to the exporter,
  * span contexts for records, and free loopback ports / PULL sockets.
  */
-import { createServer } from 'node:net';
 import { ROOT_CONTEXT, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
@@ -25,14 +24,7 @@ export function spanContext(traceId = TRACE_ID, spanId = SPAN_ID): Context {
 }
 
 /** A loopback TCP port nothing listens on (bound by the OS, then released). */
-export async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { freePort as deadPort } from '../collector/helpers.js';
 
 /** A PULL socket on a free loopback port, standing in for distlogd. */
 export async function pullSocket(): Promise<{ pull: Pull; endpoint: string }> {
