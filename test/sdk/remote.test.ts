@@ -174,7 +174,7 @@ describe('a subtask in another process', () => {
 
   it('an invalid (all-zero) active span context opens a new task for each request, like a missing traceparent', async () => {
     const tasks = new Set<string>();
-    for (const headers of [{}, {}, { traceparent: `00-${'0'.repeat(32)}-b7ad6b7169203331-01` }, { traceparent: `00-0af7651916cd43dd8448eb211c80319c-${'0'.repeat(16)}-01` }]) {
+    for (const headers of <Record<string, string>[]>[{}, {}, { traceparent: `00-${'0'.repeat(32)}-b7ad6b7169203331-01` }, { traceparent: `00-0af7651916cd43dd8448eb211c80319c-${'0'.repeat(16)}-01` }]) {
       const reply = await rawCall('/via-context/no-parent', headers);
       const enter = reply.entries[0]!;
       assert.match(enter.task!, /^[0-9a-f]{32}$/);
