@@ -72,7 +72,7 @@ export class Logger {
 
   private emit(severity: SeverityNumber, text: string, msg: string, args: unknown[]): void {
     try {
-      if (isError(msg)) {
+      if (typeof msg !== 'string' && isError(msg)) {
         // pino's order: log.error(err) / log.error(err, 'msg %s', x)
         const err: unknown = msg;
         const [first, ...rest] = args;
