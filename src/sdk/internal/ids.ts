@@ -5,31 +5,35 @@
 import { randomFillSync } from 'node:crypto';
 
 const POOL_BYTES = 8192;
-const pool = Buffer.allocUnsafe(POOL_BYTES);
-let offset = POOL_BYTES;
-
-function take(bytes: number): string {
-  if (offset + bytes > POOL_BYTES) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const id = pool.toString('hex', offset, offset + bytes);
-  offset += bytes;
-  return id;
-}
-
 const ALL_ZERO = /^0+$/;
 
-/** 32 lower-case hex chars, never all zero (W3C: an all-zero trace id is invalid). */
+class RandomHexPool {
+  private readonly pool = Buffer.allocUnsafe(POOL_BYTES);
+  private offset = POOL_BYTES;
+
+  /** `bytes` random bytes as lower-case hex, never all zero (W3C: all-zero ids are invalid). */
+  take(bytes: number): string {
+    let id: string;
+    do {
+      if (this.offset + bytes > POOL_BYTES) {
+        randomFillSync(this.pool);
+        this.offset = 0;
+      }
+      id = this.pool.toString('hex', this.offset, this.offset + bytes);
+      this.offset += bytes;
+    } while (ALL_ZERO.test(id));
+    return id;
+  }
+}
+
+const ids = new RandomHexPool();
+
+/** 32 lower-case hex chars, never all zero. */
 export function newTaskId(): string {
-  let id = take(16);
-  while (ALL_ZERO.test(id)) id = take(16);
-  return id;
+  return ids.take(16);
 }
 
 /** 16 lower-case hex chars, never all zero. */
 export function newSpanId(): string {
-  let id = take(8);
-  while (ALL_ZERO.test(id)) id = take(8);
-  return id;
+  return ids.take(8);
 }
