@@ -34,7 +34,12 @@ export function countPlaceholders(msg: string): number {
 /** True for `{...}` literals and Object.create(null) objects; false for arrays, errors, class instances. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v);
+  let proto: unknown;
+  try {
+    proto = Object.getPrototypeOf(v);
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws is nobody's data
+  }
   return proto === Object.prototype || proto === null;
 }
 

@@ -6,7 +6,7 @@
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bind, getLogger, importTask, perf, task, to } from '../../src/sdk/index.js';
+import { bind, getLogger, importTask, perf, scoped, success, task, to } from '../../src/sdk/index.js';
 import { setup, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -52,6 +52,9 @@ it('a Proxy whose traps all throw, as data, format argument, message or carrier,
     getLogger('app').info(p as unknown as string, p);
     getLogger('app').error('failed', p);
     perf('proxy', p as Record<string, number>);
+    success('done with %s', p);
+    const wrapped = scoped('wrapped', p, () => 'wrapped ran');
+    assert.equal(wrapped(), 'wrapped ran');
     return to('inner', p, () => importTask(p, 'imported', () => 'done'));
   });
   assert.equal(out, 'done');
