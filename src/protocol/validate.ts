@@ -51,6 +51,88 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Deepest nesting of maps and arrays inside one attribute, resource attribute or
+ * body value. JSON.parse builds any depth without recursion, but every plugin
+ * that serialises a record recurses (JSON.stringify overflowed the stack on a
+ * 10,000-deep attribute and cost its whole batch): refused here, per record.
+ * OpenTelemetry's own SDKs write far shallower values.
+ */
+export const MAX_VALUE_DEPTH = 32;
+
+/** Resource attributes that plugins print and filter on: strings or absent. */
+const STRING_RESOURCE_KEYS = ['service.name', 'host.name'] as const;
+
+/** A key for an error path: quoted, cut to 40 characters. */
+function showKey(k: string): string {
+  return JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}...` : k);
+}
+
+/** Only plain data reaches plugins: maps with the plain or a null prototype, never class instances. */
+function isDataObject(v: object): boolean {
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+/**
+ * First problem in an AnyValue-shaped value: [path, message], or undefined.
+ * `depth` counts the maps and arrays the value sits in.
+ */
+function checkValue(v: unknown, path: string, depth: number): [string, string] | undefined {
+  switch (typeof v) {
+    case 'string': case 'number': case 'boolean': case 'bigint':
+      return undefined;
+    case 'object': {
+      if (v === null || v instanceof Uint8Array) return undefined;
+      if (depth >= MAX_VALUE_DEPTH) return [path, `nested more than ${MAX_VALUE_DEPTH} levels deep`];
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const bad = checkValue(v[i], `${path}[${i}]`, depth + 1);
+          if (bad) return bad;
+        }
+        return undefined;
+      }
+      if (!isDataObject(v)) return [path, 'expected plain data (string, number, boolean, null, array, map)'];
+      for (const k in v) {
+        const bad = checkValue((v as Record<string, unknown>)[k], `${path}[${showKey(k)}]`, depth + 1);
+        if (bad) return bad;
+      }
+      return undefined;
+    }
+    default:
+      return [path, `expected plain data (string, number, boolean, null, array, map), got ${typeof v}`];
+  }
+}
+
+/**
+ * Bounds the values a record carries (attributes, resource, body): AnyValue
+ * shapes only, at most MAX_VALUE_DEPTH deep, and `service.name` / `host.name`
+ * strings (a `{"toString": "x"}` there broke every plugin that printed it).
+ * For records of every encoding; returns [path, message] for the first problem.
+ */
+export function checkValues(e: { attributes: Record<string, unknown>; resource: Record<string, unknown>; body?: unknown }): [string, string] | undefined {
+  for (const k in e.attributes) {
+    const v = e.attributes[k];
+    if (typeof v === 'object' && v !== null) {
+      const bad = checkValue(v, `attributes[${showKey(k)}]`, 0);
+      if (bad) return bad;
+    } else if (typeof v === 'function' || typeof v === 'symbol' || v === undefined) {
+      return [`attributes[${showKey(k)}]`, `expected plain data, got ${typeof v}`];
+    }
+  }
+  const res = e.resource;
+  for (const k of STRING_RESOURCE_KEYS) {
+    const v = res[k];
+    if (v !== undefined && typeof v !== 'string') return [`resource[${showKey(k)}]`, `expected a string, got ${describeValue(v)}`];
+  }
+  for (const k in res) {
+    const bad = checkValue(res[k], `resource[${showKey(k)}]`, 0);
+    if (bad) return bad;
+  }
+  if (e.body !== undefined) return checkValue(e.body, 'body', 0);
+  return undefined;
+}
+
 const SYSTEMS: Record<string, true> = { T: true, S: true, P: true };
 const KINDS: Record<string, true> = { L: true, P: true };
 const EVENTS: Record<string, true> = { enter: true, exit: true, fail: true };
@@ -81,6 +163,8 @@ function check(e: Record<string, unknown>): [string, string] | undefined {
     if (isReservedAttribute(name)) return [`attributes["${name}"]`, 'the distlog. prefix is reserved; scope facts travel in their own fields'];
   }
   if (!isPlainObject(e.resource)) return ['resource', `expected an object, got ${describeValue(e.resource)}`];
+  const values = checkValues(e as { attributes: Record<string, unknown>; resource: Record<string, unknown> });
+  if (values !== undefined) return values;
   if (typeof e.system !== 'string' || SYSTEMS[e.system] !== true) return ['system', `expected "T", "S" or "P", got ${describeValue(e.system)}`];
   if (typeof e.kind !== 'string' || KINDS[e.kind] !== true) return ['kind', `expected "L" or "P", got ${describeValue(e.kind)}`];
 
