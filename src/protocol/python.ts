@@ -60,7 +60,7 @@ import { parseKey, rawTaskOfKey } from './key.js';
 import { levelNameFromSeverity, severityFromLevelName } from './severity.js';
 import { checkValues, describeValue, isPlainObject } from './validate.js';
 import { isReservedAttribute } from './attributes.js';
-import { unescapeMessage, unescapeTraceback } from './python-text.js';
+import { pythonFormat, unescapeMessage, unescapeTraceback } from './python-text.js';
 
 export { pythonFormat } from './python-text.js';
 
@@ -182,7 +182,7 @@ function readMessage(r: Record<string, unknown>, f: Reader, topic: Topic): strin
   const message = f.str('message');
   if (message !== undefined) return unescapeMessage(message, msg, r.args);
   if (msg === undefined) throw bad(topic, 'message', 'missing (and no msg)');
-  return msg;
+  return pythonFormat(msg, r.args);
 }
 
 /** Context keys become attributes; its `key` places the record in its scope. */
