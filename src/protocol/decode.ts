@@ -93,6 +93,9 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
   return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
 }
 
+/** Longest entry error message passed on; longer ones are cut (they quote sender data). */
+const MAX_ERROR_CHARS = 300;
+
 /**
  * Moves records a payload may not carry from `entries` to `errors`:
  * - a system other than the topic's: the topic byte decides where a record goes
@@ -103,6 +106,10 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
  * `errors` keeps its order by index; indexes are positions in the message.
  */
 function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic): LogEntry[] {
+  // An error message may quote the sender's value: keep what reaches the operator's log short.
+  for (const x of errors) {
+    if (x.message.length > MAX_ERROR_CHARS) x.message = `${x.message.slice(0, MAX_ERROR_CHARS)}... (${x.message.length} chars)`;
+  }
   const json = topic.encoding === 'J';
   let firstBad = -1;
   for (let i = 0; i < entries.length; i++) {

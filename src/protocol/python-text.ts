@@ -84,7 +84,7 @@ function readSpec(s: string, at: number, memo: SpecMemo): Spec | undefined {
 const REPR_DEPTH = 32;
 
 /** Python's str()/repr() of a JSON value, roughly (lists and dicts as Python prints them). */
-function pyText(v: unknown, repr: boolean, depth = 0): string {
+export function pyText(v: unknown, repr: boolean, depth = 0): string {
   if (typeof v === 'string') return repr ? `'${v}'` : v;
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';

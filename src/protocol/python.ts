@@ -60,7 +60,7 @@ import { parseKey, rawTaskOfKey } from './key.js';
 import { levelNameFromSeverity, severityFromLevelName } from './severity.js';
 import { checkValues, describeValue, isPlainObject } from './validate.js';
 import { isReservedAttribute } from './attributes.js';
-import { pythonFormat, unescapeMessage, unescapeTraceback } from './python-text.js';
+import { pyText, pythonFormat, unescapeMessage, unescapeTraceback } from './python-text.js';
 
 export { pythonFormat } from './python-text.js';
 
@@ -178,7 +178,7 @@ function readTime(f: Reader, topic: Topic): string {
 
 function readMessage(r: Record<string, unknown>, f: Reader, topic: Topic): string {
   const msgRaw = r.msg;
-  const msg = msgRaw === undefined || msgRaw === null ? undefined : typeof msgRaw === 'string' ? msgRaw : String(msgRaw);
+  const msg = msgRaw === undefined || msgRaw === null ? undefined : typeof msgRaw === 'string' ? msgRaw : pyText(msgRaw, false); // logging allows any object; str() of it
   const message = f.str('message');
   if (message !== undefined) return unescapeMessage(message, msg, r.args);
   if (msg === undefined) throw bad(topic, 'message', 'missing (and no msg)');
