@@ -68,6 +68,8 @@ function showKey(k: string): string {
   return JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}...` : k);
 }
 
+const REPLACED_PROTOTYPE = 'expected plain data (string, number, boolean, null, array, map); an object with another prototype (a "__proto__" key assigned rather than defined?) is refused';
+
 /** Only plain data reaches plugins: maps with the plain or a null prototype, never class instances. */
 function isDataObject(v: object): boolean {
   const p = Object.getPrototypeOf(v);
@@ -92,7 +94,7 @@ function checkValue(v: unknown, path: string, depth: number): [string, string] |
         }
         return undefined;
       }
-      if (!isDataObject(v)) return [path, 'expected plain data (string, number, boolean, null, array, map)'];
+      if (!isDataObject(v)) return [path, REPLACED_PROTOTYPE];
       for (const k in v) {
         const bad = checkValue((v as Record<string, unknown>)[k], `${path}[${showKey(k)}]`, depth + 1);
         if (bad) return bad;
@@ -111,6 +113,9 @@ function checkValue(v: unknown, path: string, depth: number): [string, string] |
  * For records of every encoding; returns [path, message] for the first problem.
  */
 export function checkValues(e: { attributes: Record<string, unknown>; resource: Record<string, unknown>; body?: unknown }): [string, string] | undefined {
+  // A decoder that assigned a `__proto__` key gave the map a prototype: filters would see its fields.
+  if (!isDataObject(e.attributes)) return ['attributes', REPLACED_PROTOTYPE];
+  if (!isDataObject(e.resource)) return ['resource', REPLACED_PROTOTYPE];
   for (const k in e.attributes) {
     const v = e.attributes[k];
     if (typeof v === 'object' && v !== null) {

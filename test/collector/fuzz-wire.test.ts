@@ -7,7 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, startCollector } from '../../src/collector/index.js';
+import type { LogEntry } from '../../src/protocol/index.js';
 import { runWireFuzz } from './fuzz-wire-run.js';
+import { entry, pushSocket, waitFor } from './helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
 
@@ -28,4 +34,37 @@ test(`wire fuzz: the collector counts every bad message, keeps its memory and st
   // memory: nothing retained after the run, and no blow-up while it ran
   assert.ok(r.heapAfterMb - r.heapBeforeMb < 40, `heap grew from ${r.heapBeforeMb.toFixed(1)} to ${r.heapAfterMb.toFixed(1)} MB`);
   assert.ok(r.rssGrowthMb < 400, `RSS grew by ${r.rssGrowthMb.toFixed(0)} MB`);
+});
+
+test('poison records in a burst cost only themselves: 10,000-deep attribute, service.name {"toString":"x"}, a forged system', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'distlog-poison-'));
+  const config = await loadConfig({
+    text: `receiver:\n  endpoints: [tcp://127.0.0.1:*]\nstats: { intervalSeconds: 0 }\nplugins:\n  - type: file\n    options: { directory: ${JSON.stringify(out)}, pattern: "{system}{kind}.jsonl" }\n`,
+  });
+  const collector = await startCollector(config, { log: () => {} });
+  try {
+    const push = await pushSocket(collector.endpoints[0]!);
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    for (let m = 0; m < 20; m++) {
+      const batch = Array.from({ length: 100 }, (_, i) => entry({ message: `good ${m}.${i}`, attributes: { x: 0 } }));
+      batch[50] = entry({ message: 'poison', attributes: { x: 0 } });
+      if (m % 3 === 1) batch[50]!.resource = { 'service.name': { toString: 'x' } as unknown as string };
+      if (m % 3 === 2) batch[50]!.system = 'P';
+      let text = JSON.stringify({ v: 1, entries: batch });
+      if (m % 3 === 0) text = text.replace('"message":"poison","attributes":{"x":0}', `"message":"poison","attributes":{"x":${deep}}`);
+      await push.send([Buffer.from('TLJ'), Buffer.from(text)]);
+    }
+    await waitFor('all good records written', () => collector.stats().plugins.file!.written === 20 * 99);
+    push.close();
+  } finally {
+    await collector.stop();
+  }
+  const s = collector.stats();
+  assert.equal(s.badInput.entry, 20);
+  assert.equal(s.receiver.badEntries, 20);
+  assert.deepEqual(readdirSync(out), ['TL.jsonl'], 'nothing written under the forged system');
+  const lines = readFileSync(join(out, 'TL.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as LogEntry);
+  assert.equal(lines.length, 1980);
+  assert.equal(lines.filter((e) => e.message === 'poison').length, 0);
+  rmSync(out, { recursive: true, force: true });
 });

@@ -43,9 +43,15 @@ test('__proto__ keys stay data: no record gains a prototype or inherited fields'
   assert.equal((e.attributes as { polluted?: unknown }).polluted, undefined);
   assert.deepEqual(Object.getOwnPropertyDescriptor(e.attributes, '__proto__')?.value, { polluted: 'yes', 'service.name': 'forged' });
   assert.equal(JSON.parse(JSON.stringify(e)).attributes.__proto__.polluted, 'yes', 'kept and stored');
-  // the same through OTLP: the decoder's key-value lists
-  const o = decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding: 'O' }), encodeBatch([JSON.parse(JSON.stringify(e)) as LogEntry], 'O')]).entries[0]!;
-  assert.equal((o.attributes as { polluted?: unknown }).polluted, undefined);
+  // the same through OTLP: no decoded record may carry a map whose prototype a `__proto__` key set
+  // (until the OTLP decoder defines such keys as data, such a record is refused, never passed on)
+  const o = decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding: 'O' }), encodeBatch([JSON.parse(JSON.stringify(e)) as LogEntry, entry({ message: 'next' })], 'O')]);
+  for (const x of o.entries) {
+    assert.ok([Object.prototype, null].includes(Object.getPrototypeOf(x.attributes)), x.message);
+    assert.ok([Object.prototype, null].includes(Object.getPrototypeOf(x.resource)), x.message);
+    assert.equal((x.attributes as { polluted?: unknown }).polluted, undefined);
+  }
+  assert.ok(o.entries.some((x) => x.message === 'next'), 'its neighbour is kept');
   assert.equal(({} as { polluted?: unknown }).polluted, undefined);
 });
 
