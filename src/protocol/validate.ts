@@ -76,34 +76,61 @@ function isDataObject(v: object): boolean {
   return p === Object.prototype || p === null;
 }
 
+/** A problem found inside a value: the path below the value (innermost step first) and what. */
+interface ValueProblem {
+  steps: string[];
+  message: string;
+}
+
 /**
- * First problem in an AnyValue-shaped value: [path, message], or undefined.
- * `depth` counts the maps and arrays the value sits in.
+ * First problem in an AnyValue-shaped value, or undefined. `depth` counts the maps
+ * and arrays the value sits in. The path is built only for a problem: this runs
+ * on every record the collector receives.
  */
-function checkValue(v: unknown, path: string, depth: number): [string, string] | undefined {
+function checkValue(v: unknown, depth: number): ValueProblem | undefined {
   switch (typeof v) {
     case 'string': case 'number': case 'boolean': case 'bigint':
       return undefined;
     case 'object': {
       if (v === null || v instanceof Uint8Array) return undefined;
-      if (depth >= MAX_VALUE_DEPTH) return [path, `nested more than ${MAX_VALUE_DEPTH} levels deep`];
+      if (depth >= MAX_VALUE_DEPTH) return { steps: [], message: `nested more than ${MAX_VALUE_DEPTH} levels deep` };
       if (Array.isArray(v)) {
         for (let i = 0; i < v.length; i++) {
-          const bad = checkValue(v[i], `${path}[${i}]`, depth + 1);
-          if (bad) return bad;
+          const x = v[i];
+          if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' || x === null) continue;
+          const bad = checkValue(x, depth + 1);
+          if (bad) { bad.steps.push(`[${i}]`); return bad; }
         }
         return undefined;
       }
-      if (!isDataObject(v)) return [path, REPLACED_PROTOTYPE];
+      if (!isDataObject(v)) return { steps: [], message: REPLACED_PROTOTYPE };
       for (const k in v) {
-        const bad = checkValue((v as Record<string, unknown>)[k], `${path}[${showKey(k)}]`, depth + 1);
-        if (bad) return bad;
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' || x === null) continue;
+        const bad = checkValue(x, depth + 1);
+        if (bad) { bad.steps.push(`[${showKey(k)}]`); return bad; }
       }
       return undefined;
     }
     default:
-      return [path, `expected plain data (string, number, boolean, null, array, map), got ${typeof v}`];
+      return { steps: [], message: `expected plain data (string, number, boolean, null, array, map), got ${typeof v}` };
   }
+}
+
+/** [path, message] for a problem in the value at `where`. */
+function located(where: string, p: ValueProblem): [string, string] {
+  return [where + p.steps.reverse().join(''), p.message];
+}
+
+/** The problem in map `m`'s values, if any, located under `name`. */
+function checkMap(m: Record<string, unknown>, name: string): [string, string] | undefined {
+  for (const k in m) {
+    const v = m[k];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) continue;
+    const bad = checkValue(v, 0);
+    if (bad) return located(`${name}[${showKey(k)}]`, bad);
+  }
+  return undefined;
 }
 
 /**
@@ -116,26 +143,18 @@ export function checkValues(e: { attributes: Record<string, unknown>; resource: 
   // A decoder that assigned a `__proto__` key gave the map a prototype: filters would see its fields.
   if (!isDataObject(e.attributes)) return ['attributes', REPLACED_PROTOTYPE];
   if (!isDataObject(e.resource)) return ['resource', REPLACED_PROTOTYPE];
-  for (const k in e.attributes) {
-    const v = e.attributes[k];
-    if (typeof v === 'object' && v !== null) {
-      const bad = checkValue(v, `attributes[${showKey(k)}]`, 0);
-      if (bad) return bad;
-    } else if (typeof v === 'function' || typeof v === 'symbol' || v === undefined) {
-      return [`attributes[${showKey(k)}]`, `expected plain data, got ${typeof v}`];
-    }
-  }
+  const a = checkMap(e.attributes, 'attributes');
+  if (a) return a;
   const res = e.resource;
   for (const k of STRING_RESOURCE_KEYS) {
     const v = res[k];
     if (v !== undefined && typeof v !== 'string') return [`resource[${showKey(k)}]`, `expected a string, got ${describeValue(v)}`];
   }
-  for (const k in res) {
-    const bad = checkValue(res[k], `resource[${showKey(k)}]`, 0);
-    if (bad) return bad;
-  }
-  if (e.body !== undefined) return checkValue(e.body, 'body', 0);
-  return undefined;
+  const r = checkMap(res, 'resource');
+  if (r) return r;
+  if (e.body === undefined || typeof e.body === 'string') return undefined;
+  const b = checkValue(e.body, 0);
+  return b && located('body', b);
 }
 
 const SYSTEMS: Record<string, true> = { T: true, S: true, P: true };
