@@ -10,7 +10,7 @@
 import { ProtocolError, type EntryError } from './errors.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
 import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
-import { DEFAULT_MAX_ENTRIES, decodeEnvelope, parseJsonPayload } from './json-codec.js';
+import { DEFAULT_MAX_ENTRIES, decodeEnvelope, exceedsEntries, parseJsonPayload } from './json-codec.js';
 import { checkValues } from './validate.js';
 import { fromPythonRecord, looksLikePythonRecord } from './python.js';
 import { decodeOtlp } from './otlp-decode.js';
@@ -84,6 +84,9 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
     return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
   }
 
+  if (exceedsEntries(payload, maxEntries)) {
+    throw new ProtocolError('size', `topic "${t}": more than ${maxEntries} records in one message (maxEntries)`, t);
+  }
   const value = parseJsonPayload(payload, t);
   if (looksLikePythonRecord(value)) {
     return { topic, entries: [fromPythonRecord(value, topic)], meta: {}, source: 'python-distlog', errors: [] };

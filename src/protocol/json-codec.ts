@@ -84,6 +84,40 @@ export function quoteNonFinite(text: string): string | undefined {
   return from === 0 ? undefined : out + text.slice(from);
 }
 
+/**
+ * Does the payload hold more than `max` items in its top-level arrays (the
+ * envelope's `entries`)? Answered by a byte scan before JSON.parse, because parsing
+ * 16 MB of `{},` builds 5.6M objects (about 500 MB) only to be refused. A record
+ * takes at least 3 bytes (`{},`), so smaller payloads skip the scan. UTF-8
+ * continuation bytes never equal '"' or '\\', so scanning bytes is exact.
+ */
+export function exceedsEntries(payload: Uint8Array, max: number): boolean {
+  if (payload.length <= max * 3) return false;
+  let depth = 0;
+  let inArray = false; // the open container at depth 2 is an array
+  let items = 0;
+  const n = payload.length;
+  for (let i = 0; i < n; i++) {
+    const c = payload[i]!;
+    if (c === 0x22) {
+      // skip the string, escapes included
+      for (i++; i < n; i++) {
+        const d = payload[i]!;
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth === 2) { inArray = c === 0x5b; items = 1; }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x2c && depth === 2 && inArray && ++items > max) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Checks the envelope and validates each entry; a bad entry is named and skipped. */
 export function decodeEnvelope(value: unknown, topic: string, maxEntries = DEFAULT_MAX_ENTRIES): { entries: LogEntry[]; meta: BatchMeta; errors: EntryError[] } {
   if (!isPlainObject(value)) {

@@ -60,7 +60,8 @@ export function locateJsonError(b: Uint8Array): JsonErrorLocation {
     if (i === start) fail(`unexpected ${show()}`);
   };
   const value = (depth: number): void => {
-    if (depth > 2000) fail('nesting too deep');
+    // Recursion bound for this locator only (JSON.parse has none): say so rather than blame this byte.
+    if (depth > 2000) fail('nested more than 2000 levels deep; the syntax error, if any, lies further on');
     ws();
     const c = b[i];
     if (c === 0x7b) {

@@ -60,9 +60,17 @@ test('a JSON message with more records than maxEntries is refused whole, before 
   assert.throws(() => decodeMessage([PLJ, many]), (err: unknown) => {
     assert.ok(err instanceof ProtocolError);
     assert.equal(err.code, 'size');
-    assert.equal(err.message, 'topic "PLJ": envelope.entries has 100001 records, more than the limit of 100000 (maxEntries)');
+    assert.equal(err.message, 'topic "PLJ": more than 100000 records in one message (maxEntries)');
     return true;
   });
+  // found by a byte scan before parsing: 16 MB of `{},` once cost 500 MB and seconds in JSON.parse alone
+  const huge = Buffer.from(`{"v":1,"entries":[${'{},'.repeat(5_000_000)}{}]}`);
+  const t0 = performance.now();
+  assert.throws(() => decodeMessage([PLJ, huge]), { code: 'size' });
+  assert.ok(performance.now() - t0 < 2000, `${(performance.now() - t0).toFixed(0)} ms`);
+  // strings and nested arrays are not counted as records
+  const tricky = envelope([entry({ attributes: { list: Array.from({ length: 50 }, (_, i) => i), text: '[1,2,3,4,5,6,7,8]' } })]);
+  assert.equal(decodeMessage([PLJ, tricky], { maxEntries: 1 }).entries.length, 1);
   assert.throws(() => decodeMessage([PLJ, envelope([entry(), entry(), entry()])], { maxEntries: 2 }), { code: 'size' });
   assert.equal(decodeMessage([PLJ, envelope([entry(), entry()])], { maxEntries: 2 }).entries.length, 2);
   const o = formatTopic({ system: 'P', kind: 'L', encoding: 'O' });
