@@ -150,7 +150,7 @@ function mutateBytes(b: Buffer, r: Rand, others: readonly Sample[]): Buffer {
   }
 }
 
-const TOPICS = ['PLJ', 'TLJ', 'SLO', 'PLO', 'PLP', 'TPJ', 'PXJ', 'XLJ', 'PL', 'PLJJ', 'P\x00J', 'PL\x7f'];
+const TOPICS = ['PLJ', 'TLJ', 'SLO', 'PLO', 'PLP', 'TPJ', 'PLX', 'PXJ', 'XLJ', 'PL', 'PLJJ', 'P\x00J', 'PL\x7f'];
 
 /** One mutation of a random seed: mostly payload bytes, sometimes structure, topic or frames. */
 export function mutant(r: Rand, seeds: readonly Sample[]): Sample {

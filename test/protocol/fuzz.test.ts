@@ -41,7 +41,7 @@ test(`decoder fuzz: ${ITERATIONS} mutated messages of every encoding (seed ${SEE
   const usPerByte = (ms * 1000) / bytes;
   assert.ok(usPerByte < 2, `${usPerByte.toFixed(3)} us/byte over ${bytes} bytes (worst large: ${worst.name} ${worst.usPerByte.toFixed(3)})`);
   // The mutations reach every stage: most are refused, and some decode (in full or partly).
-  for (const k of ['ok', 'json', 'schema', 'topic']) assert.ok((outcomes[k] ?? 0) > 0, `no "${k}" outcome in ${JSON.stringify(outcomes)}`);
+  for (const k of ['ok', 'partly', 'json', 'schema', 'topic', 'encoding', 'pickle', 'frames']) assert.ok((outcomes[k] ?? 0) > 0, `no "${k}" outcome in ${JSON.stringify(outcomes)}`);
 });
 
 test('decoder fuzz: messages built to cost the most per byte stay linear', () => {
