@@ -11,7 +11,7 @@ import { ProtocolError, type EntryError } from './errors.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
 import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
 import { DEFAULT_MAX_ENTRIES, decodeEnvelope, exceedsEntries, parseJsonPayload } from './json-codec.js';
-import { checkValues } from './validate.js';
+import { checkRecordValues, checkResource, checkValues } from './validate.js';
 import { fromPythonRecord, looksLikePythonRecord } from './python.js';
 import { decodeOtlp } from './otlp-decode.js';
 import { WireError } from './proto-wire.js';
@@ -114,10 +114,21 @@ function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic): L
     if (x.message.length > MAX_ERROR_CHARS) x.message = `${x.message.slice(0, MAX_ERROR_CHARS)}... (${x.message.length} chars)`;
   }
   const json = topic.encoding === 'J';
+  // JSON records were validated already; OTLP ones share a resource per ResourceLogs: check each once.
+  let lastResource: unknown;
+  const problem = (e: LogEntry): [string, string] | undefined => {
+    if (json) return undefined;
+    if (e.resource !== lastResource) {
+      const r = checkResource(e.resource);
+      if (r) return r;
+      lastResource = e.resource;
+    }
+    return checkRecordValues(e);
+  };
   let firstBad = -1;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    if (e.system !== topic.system || (!json && checkValues(e) !== undefined)) { firstBad = i; break; }
+    if (e.system !== topic.system || problem(e) !== undefined) { firstBad = i; break; }
   }
   if (firstBad < 0) return entries;
   // Rare path: rebuild both lists. A kept record's index in the message is its

@@ -140,18 +140,25 @@ function checkMap(m: Record<string, unknown>, name: string): [string, string] | 
  * For records of every encoding; returns [path, message] for the first problem.
  */
 export function checkValues(e: { attributes: Record<string, unknown>; resource: Record<string, unknown>; body?: unknown }): [string, string] | undefined {
-  // A decoder that assigned a `__proto__` key gave the map a prototype: filters would see its fields.
-  if (!isDataObject(e.attributes)) return ['attributes', REPLACED_PROTOTYPE];
-  if (!isDataObject(e.resource)) return ['resource', REPLACED_PROTOTYPE];
-  const a = checkMap(e.attributes, 'attributes');
-  if (a) return a;
-  const res = e.resource;
+  return checkResource(e.resource) ?? checkRecordValues(e);
+}
+
+/** checkValues for the resource alone (records of one OTLP ResourceLogs share theirs: check it once). */
+export function checkResource(res: Record<string, unknown>): [string, string] | undefined {
+  if (!isDataObject(res)) return ['resource', REPLACED_PROTOTYPE];
   for (const k of STRING_RESOURCE_KEYS) {
     const v = res[k];
     if (v !== undefined && typeof v !== 'string') return [`resource[${showKey(k)}]`, `expected a string, got ${describeValue(v)}`];
   }
-  const r = checkMap(res, 'resource');
-  if (r) return r;
+  return checkMap(res, 'resource');
+}
+
+/** checkValues for what is the record's own: attributes and body. */
+export function checkRecordValues(e: { attributes: Record<string, unknown>; body?: unknown }): [string, string] | undefined {
+  // A decoder that assigned a `__proto__` key gave the map a prototype: filters would see its fields.
+  if (!isDataObject(e.attributes)) return ['attributes', REPLACED_PROTOTYPE];
+  const a = checkMap(e.attributes, 'attributes');
+  if (a) return a;
   if (e.body === undefined || typeof e.body === 'string') return undefined;
   const b = checkValue(e.body, 0);
   return b && located('body', b);
