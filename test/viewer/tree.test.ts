@@ -15,11 +15,13 @@ it('builds the Python tutorial tree from its real records, in any arrival order'
   assert.equal(loose.length, 0);
   assert.equal(tasks.length, 1);
   const root = tasks[0]!.root;
-  // the Python original sends no event field: enter/exit are plain records there
-  assert.deepEqual(root.records.map((e) => `${e.seq} ${e.message}`), ['0 toplevel', '1 into task', '2 toplevel']);
+  // the Python adapter marks each scope's enter record (INFO, seq 0); its exit is a plain record
+  assert.equal(root.enter?.message, 'toplevel');
+  assert.deepEqual(root.records.map((e) => `${e.seq} ${e.message}`), ['1 into task', '2 toplevel']);
   assert.equal(root.children.length, 1);
   assert.equal(root.children[0]!.path, '1');
-  assert.deepEqual(root.children[0]!.records.map((e) => `${e.seq} ${e.message}`), ['0 subtask', '1 into task', '2 subtask done']);
+  assert.equal(root.children[0]!.enter?.message, 'subtask');
+  assert.deepEqual(root.children[0]!.records.map((e) => `${e.seq} ${e.message}`), ['1 into task', '2 subtask done']);
 });
 
 function entry(over: Partial<LogEntry>): LogEntry {
