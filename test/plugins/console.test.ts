@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { CONSOLE_DEFAULTS, ConsoleSink, colourWanted, consolePlugin, formatLine } from '../../src/plugins/console/index.js';
+import { validateConfig } from '../../src/plugins/api.js';
 import { entry } from '../collector/helpers.js';
 
 const TASK = '5b5e8d3dcdce4011899ae77a68171c0d';
@@ -68,8 +69,8 @@ test('the sink writes one line per record (json format too) and is safe to shut 
   assert.equal(s.describe(), 'text lines to stdout');
 });
 
-test('validate names every bad option', () => {
-  const errors = consolePlugin.validate({ ...CONSOLE_DEFAULTS, color: 'yes', indent: 40, colour: 'auto' }, 'p');
+test('the options schema names every bad option', () => {
+  const errors = validateConfig(consolePlugin.configSchema, { ...CONSOLE_DEFAULTS, color: 'yes', indent: 40, colour: 'auto' }, 'p');
   assert.deepEqual(errors.map((x) => x.path), ['p.colour', 'p.color', 'p.indent']);
   assert.equal(errors[0]!.hint?.startsWith('did you mean "color"?'), true);
 });
