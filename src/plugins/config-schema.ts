@@ -118,7 +118,10 @@ export function mergeOptions<T>(base: T, over: unknown): T {
   if (isPlainObject(base) && over === null) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = Object.hasOwn(base, k) ? mergeOptions(base[k], v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    // defineProperty, not assignment: a `__proto__` key stays a key (and is reported as unknown).
+    Object.defineProperty(out, k, { value: Object.hasOwn(base, k) ? mergeOptions(base[k], v) : v, enumerable: true, writable: true, configurable: true });
+  }
   return out as T;
 }
 
