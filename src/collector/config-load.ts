@@ -7,14 +7,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { isPlainObject } from '../protocol/plain-object.js';
 import { defaultsOf, mergeOptions, type ConfigError, type PluginFactory } from '../plugins/api.js';
 import { CollectorFileSchema, PluginEntrySchema } from './config-schema.js';
 import type { CollectorConfig } from './config-types.js';
 import { resolvePlugins, validateSections } from './config-validate.js';
 import { substituteEnv, type Env } from './env.js';
-import { compileFilter, type FilterConfig } from './filter.js';
+import { compileFilter } from './filter.js';
 import { factoryMap } from './registry.js';
 import { attachPositions } from './yaml-positions.js';
 
@@ -147,7 +147,7 @@ export async function checkConfig(source: ConfigSource, options: LoadOptions = {
   attachPositions(errors, doc, lines);
   if (errors.length) return { errors: tidy(errors, envErrors), source: name };
   // Compile filters now so a config that validates can never fail later at startup.
-  for (const p of plugins) compileFilter(p.filter as FilterConfig);
+  for (const p of plugins) compileFilter(p.filter);
   const config = merged as Omit<CollectorConfig, 'plugins' | 'baseDir' | 'source'>;
   return {
     config: { receiver: config.receiver, stats: config.stats, shutdown: config.shutdown, control: config.control, plugins, baseDir, source: name },

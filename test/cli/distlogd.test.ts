@@ -11,6 +11,8 @@ import { entry, freePort, goodMessage, pushSocket, waitFor } from '../collector/
 const DISTLOGD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'distlogd.ts');
 const TSX = import.meta.resolve('tsx');
 const TASK = '5b5e8d3dcdce4011899ae77a68171c0d';
+/** Starting a process through tsx can take many seconds on a loaded machine; wait for the outcome, not a duration. */
+const STARTUP_MS = 60_000;
 
 interface Run {
   child: ChildProcess;
@@ -54,51 +56,10 @@ test('--check-config: OK and exit 0; every error and exit 2; bad usage exit 2', 
   assert.match(usage.err(), /^distlogd: unknown argument "--frobnicate"\nusage: distlogd/);
 });
 
-test('a YAML alias bomb is a config error: exit 2 with file:line, no stack trace', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'distlogd-bomb-'));
-  const lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-  for (let i = 1; i < 9; i++) {
-    const [name, prev] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
-    lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
-  }
-  writeFileSync(join(dir, 'bomb.yaml'), lines.join('\n') + '\n');
-  const run = distlogd(['--check-config', '--config', 'bomb.yaml'], dir);
-  assert.equal(await run.exit, 2);
-  assert.match(run.err(), /^distlogd: 1 config error in bomb\.yaml:\n  bomb\.yaml:2:\d+: YAML aliases expand too far: [^\n]*\n$/);
-  assert.doesNotMatch(run.err(), /\bat \S+ \(/, 'no stack trace');
-});
-
-test('distlogd schema prints the JSON Schema with the built-in plugins\' options; --version prints the version', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'distlogd-schema-'));
-  const run = distlogd(['schema'], dir);
-  assert.equal(await run.exit, 0, run.err());
-  const schema = JSON.parse(run.out()) as { $schema: string; properties: { plugins: { items: { allOf: { if: unknown; then: { properties: { options: { properties: object } } } }[] } } } };
-  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-  const perType = schema.properties.plugins.items.allOf;
-  assert.deepEqual(perType.map((c) => c.if), [
-    { properties: { type: { const: 'console' } }, required: ['type'] },
-    { properties: { type: { const: 'file' } }, required: ['type'] },
-  ]);
-  assert.ok('fsync' in perType[1]!.then.properties.options.properties);
-
-  const version = distlogd(['--version'], dir);
-  assert.equal(await version.exit, 0);
-  const pkg = JSON.parse(readFileSync(join(dirname(DISTLOGD), '..', '..', 'package.json'), 'utf8')) as { version: string };
-  assert.equal(version.out(), `${pkg.version}\n`);
-
-  const defaults = distlogd(['default-config'], dir);
-  assert.equal(await defaults.exit, 0);
-  assert.match(defaults.out(), /^receiver:\n {2}endpoints:\n {4}- tcp:\/\/127\.0\.0\.1:5010\n/m);
-
-  const extra = distlogd(['schema', 'extra'], dir);
-  assert.equal(await extra.exit, 2);
-  assert.match(extra.err(), /^distlogd: unknown argument "extra"\n/);
-});
-
 test('the embedded default config starts, prints where it listens and writes, and stops on SIGTERM', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'distlogd-default-'));
   const run = distlogd([], dir);
-  await waitFor('startup lines', () => run.err().includes('plugin file') || run.child.exitCode !== null);
+  await waitFor('startup lines', () => run.err().includes('plugin file') || run.child.exitCode !== null, STARTUP_MS);
   if (/cannot bind tcp:\/\/127\.0\.0\.1:5010/.test(run.err())) {
     t.skip('port 5010 is in use on this machine');
     return;
@@ -127,7 +88,7 @@ test('a distlogd process receives ZMQ messages, writes JSON lines and console li
     '    options: { directory: data, pattern: "{system}{kind}.jsonl", fsync: batch }',
   ].join('\n'));
   const run = distlogd(['--config', 'distlogd.yaml'], dir, { DISTLOGD_TEST_PORT: String(port) });
-  await waitFor('listening', () => run.err().includes(`listening on tcp://127.0.0.1:${port}`) || run.child.exitCode !== null);
+  await waitFor('listening', () => run.err().includes(`listening on tcp://127.0.0.1:${port}`) || run.child.exitCode !== null, STARTUP_MS);
   assert.equal(run.child.exitCode, null, run.err());
 
   const push = await pushSocket(`tcp://127.0.0.1:${port}`);
