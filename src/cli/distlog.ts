@@ -8,6 +8,8 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { colourWanted } from '../plugins/console/index.js';
 import type { LogEntry } from '../protocol/index.js';
 import { buildForest, renderForest } from '../viewer/index.js';
 
@@ -31,27 +33,37 @@ async function readEntries(file: string, out: LogEntry[]): Promise<number> {
   return bad;
 }
 
+const OPTIONS = {
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (cmd === '--version') {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const option = /'([^']+)'/.exec((err as Error).message)?.[1] ?? (err as Error).message;
+    process.stderr.write(`distlog: unknown option ${option}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [cmd, ...files] = positionals;
+  if (values.version) {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     console.log(pkg.version);
     return 0;
   }
-  if (cmd !== 'tree') {
-    process.stderr.write(`${cmd && cmd !== '--help' && cmd !== '-h' ? `distlog: unknown command "${cmd}"\n` : ''}${USAGE}\n`);
-    return cmd === '--help' || cmd === '-h' ? 0 : 2;
+  if (cmd !== 'tree' || values.help) {
+    const help = values.help === true;
+    process.stderr.write(`${cmd && cmd !== 'tree' ? `distlog: unknown command "${cmd}"\n` : ''}${USAGE}\n`);
+    return help && (cmd === undefined || cmd === 'tree') ? 0 : 2;
   }
-  let color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const files: string[] = [];
-  for (const a of rest) {
-    if (a === '--color') color = true;
-    else if (a === '--no-color') color = false;
-    else if (a.startsWith('--')) {
-      process.stderr.write(`distlog: unknown option ${a}\n${USAGE}\n`);
-      return 2;
-    } else files.push(a);
-  }
+  // --color / --no-color force it; otherwise the same decision as the console
+  // plugin's `color: auto` (the terminal's hasColors(), NO_COLOR, FORCE_COLOR).
+  const color = values.color ?? (values['no-color'] ? false : colourWanted('auto', process.stdout));
   if (files.length === 0) {
     process.stderr.write(`distlog tree: name at least one file\n${USAGE}\n`);
     return 2;

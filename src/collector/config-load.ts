@@ -1,26 +1,39 @@
 /**
- * Loads a distlogd config: YAML text (or the embedded default) → `${ENV}`
- * substitution → merge over defaults → validation of every section and every
- * plugin's options by its factory → a CollectorConfig. All problems are
- * collected and returned together, each with its path, line:column and hint.
+ * Loads a distlogd config: YAML text (or the distribution's base config) →
+ * `${ENV}` substitution → merge over the schemas' defaults → validation of every
+ * section and every plugin's options against its schema → a CollectorConfig.
+ * All problems are collected and returned together, each with its path,
+ * line:column and hint.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
-import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
-import { checkKeys, isPlainObject, joinPath, mergeOptions, type ConfigError, type PluginFactory } from '../plugins/api.js';
-import { DEFAULT_CONFIG_YAML, DEFAULT_QUEUE, DEFAULT_RECEIVER, type CollectorConfig, type PluginConfig, type QueueConfig } from './config-types.js';
-import { PLUGIN_KEYS, TOP_KEYS, validateName, validateQueue, validateReceiver, validateSeconds } from './config-validate.js';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isPlainObject } from '../protocol/plain-object.js';
+import { defaultsOf, mergeOptions, type ConfigError, type PluginFactory } from '../plugins/api.js';
+import { CollectorFileSchema, PluginEntrySchema } from './config-schema.js';
+import type { CollectorConfig } from './config-types.js';
+import { resolvePlugins, validateSections } from './config-validate.js';
 import { substituteEnv, type Env } from './env.js';
-import { compileFilter, validateFilter } from './filter.js';
-import { isModuleSpecifier, lookupFactory } from './registry.js';
+import { compileFilter } from './filter.js';
+import { factoryMap } from './registry.js';
 import { attachPositions } from './yaml-positions.js';
 
 export type ConfigSource = { path: string } | { text: string; baseDir?: string; name?: string } | undefined;
 
 export interface LoadOptions {
   env?: Env;
-  /** Extra factories by type (embedding, tests); they win over built-ins. */
-  plugins?: readonly PluginFactory<object>[];
+  /**
+   * The plugin factories this build offers, by type: the distlogd distribution
+   * passes its built-ins (src/cli/components.ts), an embedder its own. Types not
+   * among them are loaded as module paths or package names.
+   */
+  plugins?: readonly PluginFactory[] | ReadonlyMap<string, PluginFactory>;
+  /**
+   * YAML the config is merged over, and the whole config when there is no
+   * source: the distribution's embedded default. Without it, the schemas'
+   * defaults and no plugins.
+   */
+  baseConfig?: string;
 }
 
 export interface CheckResult {
@@ -31,6 +44,12 @@ export interface CheckResult {
 }
 
 export const EMBEDDED_SOURCE = '(embedded default)';
+
+/**
+ * Aliases (`*name`) a config may expand: YAML's anchors let a few lines expand
+ * to billions of nodes (the "billion laughs"); a real config needs a handful.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 export function formatConfigError(e: ConfigError, source?: string): string {
   const where = source ? (e.line ? `${source}:${e.line}:${e.col}` : source) : e.line ? `${e.line}:${e.col}` : '';
@@ -46,9 +65,39 @@ export class ConfigLoadError extends Error {
   }
 }
 
+/** The parsed document as plain data, or the error saying why it cannot be (an alias bomb). */
+function toData(doc: Document, lines: LineCounter): { data: unknown } | { error: ConfigError } {
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (err) {
+    let at: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        at = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = at === undefined ? undefined : lines.linePos(at);
+    return {
+      error: {
+        path: '',
+        message: `YAML aliases expand too far: ${(err as Error).message.split('\n')[0]}`,
+        hint: `at most ${MAX_ALIAS_COUNT} alias expansions; write the values out instead of nesting anchors`,
+        ...(pos ? { line: pos.line, col: pos.col } : {}),
+      },
+    };
+  }
+}
+
 /** Validates and resolves; never throws for a bad config (only the errors list says so). */
 export async function checkConfig(source: ConfigSource, options: LoadOptions = {}): Promise<CheckResult> {
-  let text = DEFAULT_CONFIG_YAML;
+  let known: ReadonlyMap<string, PluginFactory>;
+  try {
+    known = factoryMap(options.plugins);
+  } catch (err) {
+    return { errors: [{ path: '', message: (err as Error).message }], source: '(plugins)' };
+  }
+  let text = options.baseConfig ?? '';
   let baseDir = process.cwd();
   let name = EMBEDDED_SOURCE;
   if (source && 'path' in source) {
@@ -76,29 +125,35 @@ export async function checkConfig(source: ConfigSource, options: LoadOptions = {
   }
   const errors = substituteEnv(doc, options.env ?? process.env);
   const envErrors = errors.length;
-  const user: unknown = doc.toJS() ?? {};
+  const parsed = toData(doc, lines);
+  if ('error' in parsed) return { errors: [...errors, parsed.error], source: name };
+  const user = parsed.data ?? {};
   if (!isPlainObject(user)) {
-    errors.push({ path: '', message: 'the config must be a map', hint: `top-level keys: ${TOP_KEYS.join(', ')}` });
+    errors.push(...validateSections(user));
     attachPositions(errors, doc, lines);
     return { errors, source: name };
   }
-  errors.push(...checkKeys(user, TOP_KEYS, ''));
-  const defaults = parseYaml(DEFAULT_CONFIG_YAML) as Record<string, unknown>;
-  const merged = mergeOptions(defaults, user);
 
-  const receiver = mergeOptions(DEFAULT_RECEIVER, merged.receiver);
-  errors.push(...validateReceiver(receiver));
-  const stats = merged.stats as { intervalSeconds: number };
-  errors.push(...validateSeconds(stats, 'intervalSeconds', 'stats'));
-  const shutdown = merged.shutdown as { drainTimeoutSeconds: number };
-  errors.push(...validateSeconds(shutdown, 'drainTimeoutSeconds', 'shutdown'));
-
-  const extra = new Map((options.plugins ?? []).map((f) => [f.type, f] as const));
-  const plugins = await resolvePlugins(merged.plugins, baseDir, extra, errors);
+  // The file merges over the distribution's base config, which merges over the schemas' defaults.
+  const base = source && options.baseConfig ? (parseDocument(options.baseConfig).toJS() as unknown) : undefined;
+  const merged = mergeOptions(mergeOptions(defaultsOf(CollectorFileSchema) as Record<string, unknown>, base), user);
+  if (Array.isArray(merged.plugins)) {
+    const itemDefaults = defaultsOf(PluginEntrySchema);
+    merged.plugins = merged.plugins.map((item: unknown) => (isPlainObject(item) ? mergeOptions(itemDefaults, item) : item));
+  }
+  errors.push(...validateSections(merged));
+  const plugins = await resolvePlugins(merged.plugins, baseDir, known, errors);
 
   attachPositions(errors, doc, lines);
   if (errors.length) return { errors: tidy(errors, envErrors), source: name };
-  return { config: { receiver, stats, shutdown, plugins, baseDir, source: name }, errors, source: name };
+  // Compile filters now so a config that validates can never fail later at startup.
+  for (const p of plugins) compileFilter(p.filter);
+  const config = merged as Omit<CollectorConfig, 'plugins' | 'baseDir' | 'source'>;
+  return {
+    config: { receiver: config.receiver, stats: config.stats, shutdown: config.shutdown, control: config.control, plugins, baseDir, source: name },
+    errors,
+    source: name,
+  };
 }
 
 /** Like checkConfig, but throws ConfigLoadError listing every problem. */
@@ -117,76 +172,4 @@ function tidy(errors: ConfigError[], envErrors: number): ConfigError[] {
   const kept = errors.filter((e, i) => i < envErrors || !envPaths.has(e.path));
   const at = (e: ConfigError) => (e.line === undefined ? Infinity : e.line * 1e4 + (e.col ?? 0));
   return kept.map((e, i) => [e, i] as const).sort((a, b) => at(a[0]) - at(b[0]) || a[1] - b[1]).map(([e]) => e);
-}
-
-function defaultName(type: string): string {
-  if (!isModuleSpecifier(type)) return type.replace(/^@/, '').replace(/[^A-Za-z0-9_.-]/g, '-');
-  return basename(type, extname(type)).replace(/[^A-Za-z0-9_.-]/g, '-') || 'plugin';
-}
-
-async function resolvePlugins(
-  raw: unknown,
-  baseDir: string,
-  extra: ReadonlyMap<string, PluginFactory<object>>,
-  errors: ConfigError[],
-): Promise<PluginConfig[]> {
-  if (!Array.isArray(raw)) {
-    errors.push({ path: 'plugins', message: 'expected a list of plugins', hint: 'e.g. plugins: [{ type: console }]' });
-    return [];
-  }
-  const out: PluginConfig[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < raw.length; i++) {
-    const path = joinPath('plugins', i);
-    const item: unknown = raw[i];
-    if (!isPlainObject(item)) {
-      errors.push({ path, message: 'expected a map with at least `type`', hint: 'e.g. - type: file' });
-      continue;
-    }
-    errors.push(...checkKeys(item, PLUGIN_KEYS, path));
-    if (typeof item.type !== 'string' || item.type === '') {
-      errors.push({ path: joinPath(path, 'type'), message: 'missing plugin type', hint: 'a built-in name (console, file), a module path or a package name' });
-      continue;
-    }
-    const type = item.type;
-    const name = item.name === undefined ? defaultName(type) : item.name;
-    const nameErrors = validateName(name, joinPath(path, 'name'));
-    errors.push(...nameErrors);
-    if (!nameErrors.length) {
-      const prev = seen.get(name as string);
-      if (prev !== undefined) {
-        errors.push({
-          path: joinPath(path, item.name === undefined ? 'type' : 'name'),
-          message: `duplicate plugin name "${name}": plugins[${prev}] has it too`,
-          hint: 'give each plugin a unique `name:`',
-        });
-      }
-      seen.set(name as string, i);
-    }
-    const filter = item.filter ?? {};
-    errors.push(...validateFilter(filter, joinPath(path, 'filter')));
-    const queue = mergeOptions(DEFAULT_QUEUE, item.queue ?? {}) as QueueConfig;
-    errors.push(...validateQueue(queue, joinPath(path, 'queue')));
-
-    const found = await lookupFactory(type, baseDir, extra);
-    if ('error' in found) {
-      errors.push({ path: joinPath(path, 'type'), message: found.error, hint: found.hint });
-      continue;
-    }
-    const optPath = joinPath(path, 'options');
-    if (item.options !== undefined && item.options !== null && !isPlainObject(item.options)) {
-      errors.push({ path: optPath, message: `expected a map, got ${JSON.stringify(item.options)}` });
-      continue;
-    }
-    const options = mergeOptions(found.factory.defaults as Record<string, unknown>, item.options ?? {});
-    try {
-      errors.push(...found.factory.validate(options, optPath));
-    } catch (err) {
-      errors.push({ path: optPath, message: `plugin validate() threw: ${(err as Error).message}` });
-    }
-    out.push({ name: name as string, type, factory: found.factory, options, filter: filter as PluginConfig['filter'], queue });
-  }
-  // Compile filters now so a config that validates can never fail later at startup.
-  for (const p of out) compileFilter(p.filter);
-  return out;
 }

@@ -1,61 +1,30 @@
 /**
- * The shape of a distlogd config after loading: YAML merged over these
- * defaults, validated, `${ENV}` substituted and plugin types resolved to
+ * The shape of a distlogd config after loading: the sections' types come from
+ * their schemas (config-schema.ts), plugins come out resolved to their
  * factories. Kept apart from the loader so the router and receiver can use the
  * types without pulling in YAML handling.
  */
 import type { PluginFactory } from '../plugins/api.js';
+import { defaultsOf } from '../plugins/api.js';
+import {
+  QueueSchema,
+  ReceiverSchema,
+  type ControlConfig,
+  type QueueConfig,
+  type ReceiverConfig,
+  type ShutdownConfig,
+  type StatsConfig,
+} from './config-schema.js';
+import type { FilterConfig } from './filter.js';
 
-export interface ReceiverConfig {
-  /** ZeroMQ endpoints the PULL socket binds, e.g. `tcp://127.0.0.1:5010` (`:*` = any free port). */
-  endpoints: string[];
-  /** Larger messages are refused and counted (reason `size`). */
-  maxMessageBytes: number;
-  /** ZeroMQ receive high-water mark, in messages. */
-  highWaterMark: number;
-  /** At most one bad-input report line per reason per this many seconds. */
-  reportIntervalSeconds: number;
-}
-
-export interface FilterConfig {
-  /** Minimum level name (TRACE..FATAL) or OTel severity number; absent = all. */
-  level?: string | number;
-  /** System codes or names: T/test, S/staging, P/production. */
-  systems?: string[];
-  /** Kind codes or names: L/log, P/perf. */
-  kinds?: string[];
-  /** Logger names; a trailing `*` makes a prefix (`db.*`, `app*`). */
-  loggers?: string[];
-  /** resource `service.name` values. */
-  services?: string[];
-  /** Attribute name → required value, or a list of accepted values. */
-  attributes?: Record<string, unknown>;
-}
-
-export type WhenFull = 'drop_newest' | 'block';
-
-export interface RetryConfig {
-  /** Attempts per batch including the first; then the batch is dropped and counted. */
-  maxAttempts: number;
-  initialBackoffMs: number;
-  maxBackoffMs: number;
-}
-
-export interface QueueConfig {
-  /** Entries waiting for this plugin; beyond it new entries are dropped (or the receiver waits: `block`). */
-  maxEntries: number;
-  /** Queued batches are coalesced into consume() calls of at most this many entries. */
-  batchMaxEntries: number;
-  whenFull: WhenFull;
-  /** A consume() that has not settled after this long counts as failed (0 = wait forever). */
-  consumeTimeoutMs: number;
-  retry: RetryConfig;
-}
+export type { ControlConfig, QueueConfig, ReceiverConfig, RetryConfig, ShutdownConfig, StatsConfig, WhenFull } from './config-schema.js';
+export type { FilterConfig } from './filter.js';
 
 export interface PluginConfig {
   name: string;
   type: string;
-  factory: PluginFactory<object>;
+  factory: PluginFactory;
+  /** The plugin's options: its schema's defaults with the user's options merged over them, validated. */
   options: Record<string, unknown>;
   filter: FilterConfig;
   queue: QueueConfig;
@@ -63,8 +32,9 @@ export interface PluginConfig {
 
 export interface CollectorConfig {
   receiver: ReceiverConfig;
-  stats: { intervalSeconds: number };
-  shutdown: { drainTimeoutSeconds: number };
+  stats: StatsConfig;
+  shutdown: ShutdownConfig;
+  control: ControlConfig;
   plugins: PluginConfig[];
   /** Folder relative paths are resolved against (the config file's, or the cwd). */
   baseDir: string;
@@ -72,42 +42,7 @@ export interface CollectorConfig {
   source: string;
 }
 
-export const DEFAULT_ENDPOINT = 'tcp://127.0.0.1:5010';
-
-export const DEFAULT_RECEIVER: ReceiverConfig = {
-  endpoints: [DEFAULT_ENDPOINT],
-  maxMessageBytes: 16 * 1024 * 1024,
-  // Messages libzmq buffers before the sender feels backpressure. A message is a
-  // whole batch (about 230 KB OTLP / 450 KB JSON at 1,024 records), so 100 keeps
-  // this buffer near 25-45 MB; 1,000 let it reach ~800 MB RSS in bench/e2e.
-  highWaterMark: 100,
-  reportIntervalSeconds: 10,
-};
-
-export const DEFAULT_QUEUE: QueueConfig = {
-  // Decoded entries take ~0.5-1 KB of heap each; lanes share the entry objects.
-  maxEntries: 50_000,
-  batchMaxEntries: 2_000,
-  whenFull: 'drop_newest',
-  consumeTimeoutMs: 30_000,
-  retry: { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 },
-};
-
-/** The embedded default, as the YAML a user would write (also printed by the docs). */
-export const DEFAULT_CONFIG_YAML = `# distlogd embedded default configuration
-receiver:
-  endpoints:
-    - ${DEFAULT_ENDPOINT}
-  maxMessageBytes: ${DEFAULT_RECEIVER.maxMessageBytes}
-  highWaterMark: ${DEFAULT_RECEIVER.highWaterMark}
-  reportIntervalSeconds: ${DEFAULT_RECEIVER.reportIntervalSeconds}
-stats:
-  intervalSeconds: 60
-shutdown:
-  drainTimeoutSeconds: 10
-plugins:
-  - type: console
-  - type: file
-    options:
-      directory: ./distlog-data
-`;
+/** The receiver's defaults, as its schema states them. */
+export const DEFAULT_RECEIVER = defaultsOf(ReceiverSchema) as ReceiverConfig;
+/** A plugin queue's defaults, as its schema states them. */
+export const DEFAULT_QUEUE = defaultsOf(QueueSchema) as QueueConfig;

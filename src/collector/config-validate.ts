@@ -1,79 +1,75 @@
 /**
- * Validation of the collector's own config sections (everything but plugin
- * options, which each plugin's factory validates). Every check returns all
- * its errors so the user sees the whole list at once.
+ * Validation of a merged config: the collector's sections against their schema,
+ * then each plugin item — its name, a unique name, its factory, and its options
+ * against that factory's schema. Every problem is collected, none stops the rest.
  */
-import { checkEnum, checkInt, checkKeys, isPlainObject, joinPath, type ConfigError } from '../plugins/api.js';
-import type { QueueConfig, ReceiverConfig } from './config-types.js';
+import { basename, extname } from 'node:path';
+import { isPlainObject } from '../protocol/plain-object.js';
+import { joinPath, validateConfig, withDefaults, type ConfigError, type PluginFactory } from '../plugins/api.js';
+import { CollectorFileSchema, type QueueConfig } from './config-schema.js';
+import type { PluginConfig } from './config-types.js';
+import type { FilterConfig } from './filter.js';
+import { isModuleSpecifier, lookupFactory } from './registry.js';
 
-export const TOP_KEYS = ['receiver', 'stats', 'shutdown', 'plugins'] as const;
-export const PLUGIN_KEYS = ['type', 'name', 'options', 'filter', 'queue'] as const;
-const RECEIVER_KEYS = ['endpoints', 'maxMessageBytes', 'highWaterMark', 'reportIntervalSeconds'] as const;
-const QUEUE_KEYS = ['maxEntries', 'batchMaxEntries', 'whenFull', 'consumeTimeoutMs', 'retry'] as const;
-const RETRY_KEYS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'] as const;
-const MAX = Number.MAX_SAFE_INTEGER;
-/** libzmq's ZMQ_MAXMSGSIZE is an int64 but the binding takes a JS number; 1 GiB is plenty. */
-const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
-
-function notMap(value: unknown, path: string): ConfigError[] {
-  return isPlainObject(value) ? [] : [{ path, message: `expected a map, got ${JSON.stringify(value)}` }];
+/** The name a plugin gets when the config gives none: its type, made plain. */
+export function defaultName(type: string): string {
+  if (!isModuleSpecifier(type)) return type.replace(/^@/, '').replace(/[^A-Za-z0-9_.-]/g, '-');
+  return basename(type, extname(type)).replace(/[^A-Za-z0-9_.-]/g, '-') || 'plugin';
 }
 
-export function validateReceiver(r: ReceiverConfig, path = 'receiver'): ConfigError[] {
-  const bad = notMap(r, path);
-  if (bad.length) return bad;
-  const errors = checkKeys(r as unknown as Record<string, unknown>, RECEIVER_KEYS, path);
-  const ep = joinPath(path, 'endpoints');
-  if (!Array.isArray(r.endpoints) || r.endpoints.length === 0) {
-    errors.push({ path: ep, message: 'expected a non-empty list of endpoints', hint: 'e.g. - tcp://127.0.0.1:5010' });
-  } else {
-    r.endpoints.forEach((e: unknown, i) => {
-      if (typeof e !== 'string' || !/^(tcp|ipc|inproc):\/\/.+/.test(e)) {
+/** Checks the collector's own sections and each plugin item's envelope (not its options). */
+export function validateSections(merged: unknown): ConfigError[] {
+  return validateConfig(CollectorFileSchema, merged);
+}
+
+/**
+ * Resolves every plugin item whose envelope is sound to its factory and
+ * validated options. Items the schema already refused are skipped quietly.
+ */
+export async function resolvePlugins(
+  items: unknown,
+  baseDir: string,
+  known: ReadonlyMap<string, PluginFactory>,
+  errors: ConfigError[],
+): Promise<PluginConfig[]> {
+  if (!Array.isArray(items)) return [];
+  const out: PluginConfig[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    const path = joinPath('plugins', i);
+    if (!isPlainObject(item) || typeof item.type !== 'string' || item.type === '') continue;
+    const type = item.type;
+    const explicit = item.name !== undefined;
+    const name = explicit ? item.name : defaultName(type);
+    if (typeof name === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+      const prev = seen.get(name);
+      if (prev !== undefined) {
         errors.push({
-          path: joinPath(ep, i),
-          message: `invalid endpoint ${JSON.stringify(e)}`,
-          hint: 'use tcp://HOST:PORT (PORT * = any free port), ipc://PATH or inproc://NAME',
+          path: joinPath(path, explicit ? 'name' : 'type'),
+          message: `duplicate plugin name "${name}": plugins[${prev}] has it too`,
+          hint: 'give each plugin a unique `name:`',
         });
       }
-    });
+      seen.set(name, i);
+    }
+    const found = await lookupFactory(type, baseDir, known);
+    if ('error' in found) {
+      errors.push({ path: joinPath(path, 'type'), message: found.error, ...(found.hint ? { hint: found.hint } : {}) });
+      continue;
+    }
+    const optPath = joinPath(path, 'options');
+    if (item.options !== undefined && item.options !== null && !isPlainObject(item.options)) continue; // reported by the schema
+    const schema = found.factory.configSchema;
+    let options: Record<string, unknown> = {};
+    try {
+      options = withDefaults(schema, item.options ?? {}) as Record<string, unknown>;
+      errors.push(...validateConfig(schema, options, optPath));
+    } catch (err) {
+      // A third-party schema TypeBox cannot evaluate (e.g. an unregistered custom kind).
+      errors.push({ path: optPath, message: `the plugin's configSchema cannot be checked: ${(err as Error).message}` });
+    }
+    out.push({ name: name as string, type, factory: found.factory, options, filter: item.filter as FilterConfig, queue: item.queue as QueueConfig });
   }
-  errors.push(...checkInt(r.maxMessageBytes, 64, MAX_MESSAGE_BYTES, joinPath(path, 'maxMessageBytes')));
-  errors.push(...checkInt(r.highWaterMark, 0, MAX, joinPath(path, 'highWaterMark')));
-  errors.push(...checkInt(r.reportIntervalSeconds, 0, 86_400, joinPath(path, 'reportIntervalSeconds')));
-  return errors;
-}
-
-export function validateSeconds(section: unknown, key: string, path: string): ConfigError[] {
-  const bad = notMap(section, path);
-  if (bad.length) return bad;
-  const obj = section as Record<string, unknown>;
-  return [...checkKeys(obj, [key], path), ...checkInt(obj[key], 0, 86_400, joinPath(path, key))];
-}
-
-export function validateQueue(q: QueueConfig, path: string): ConfigError[] {
-  const bad = notMap(q, path);
-  if (bad.length) return bad;
-  const errors = checkKeys(q as unknown as Record<string, unknown>, QUEUE_KEYS, path);
-  errors.push(...checkInt(q.maxEntries, 1, MAX, joinPath(path, 'maxEntries')));
-  errors.push(...checkInt(q.batchMaxEntries, 1, MAX, joinPath(path, 'batchMaxEntries')));
-  errors.push(...checkEnum(q.whenFull, ['drop_newest', 'block'], joinPath(path, 'whenFull')));
-  errors.push(...checkInt(q.consumeTimeoutMs, 0, MAX, joinPath(path, 'consumeTimeoutMs')));
-  const rp = joinPath(path, 'retry');
-  const badRetry = notMap(q.retry, rp);
-  if (badRetry.length) return [...errors, ...badRetry];
-  const r = q.retry;
-  errors.push(...checkKeys(r as unknown as Record<string, unknown>, RETRY_KEYS, rp));
-  errors.push(...checkInt(r.maxAttempts, 1, 100, joinPath(rp, 'maxAttempts')));
-  errors.push(...checkInt(r.initialBackoffMs, 0, 3_600_000, joinPath(rp, 'initialBackoffMs')));
-  errors.push(...checkInt(r.maxBackoffMs, 0, 3_600_000, joinPath(rp, 'maxBackoffMs')));
-  if (typeof r.maxBackoffMs === 'number' && typeof r.initialBackoffMs === 'number' && r.maxBackoffMs < r.initialBackoffMs) {
-    errors.push({ path: joinPath(rp, 'maxBackoffMs'), message: 'must not be less than initialBackoffMs' });
-  }
-  return errors;
-}
-
-/** Plugin names appear in stats lines and messages; keep them plain. */
-export function validateName(name: unknown, path: string): ConfigError[] {
-  if (typeof name === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(name)) return [];
-  return [{ path, message: `invalid name ${JSON.stringify(name)}`, hint: 'use 1-64 letters, digits, _ . -' }];
+  return out;
 }

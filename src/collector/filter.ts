@@ -1,107 +1,83 @@
 /**
- * Per-plugin record filters: validated and compiled once at startup into one
+ * Per-plugin record filters: the `filter:` schema, and its compiler. A filter
+ * is validated once (by the schema) and compiled once at startup into one
  * predicate, so the hot path is a few comparisons per record and no config
  * interpretation (`compileFilter` returns undefined when everything passes, and
- * the router then skips filtering altogether).
+ * the router then skips filtering altogether). Level words, logger patterns and
+ * system/kind names are the protocol's shared vocabulary.
  */
+import { LEVEL_NAMES, MAX_SEVERITY, MIN_SEVERITY, levelWordPattern, severityFromLevelName, thresholdOfLevelWord, LEVEL_ALIASES } from '../protocol/levels.js';
+import { compileLoggerPatterns } from '../protocol/logger-pattern.js';
 import type { LogEntry } from '../protocol/log-entry.js';
-import { checkEnum, checkKeys, checkString, didYouMean, isPlainObject, joinPath, type ConfigError } from '../plugins/api.js';
-import type { FilterConfig } from './config-types.js';
+import { KIND_WORDS, SYSTEM_WORDS } from '../protocol/names.js';
+import { didYouMean, Type, withMessage, type Static } from '../plugins/api.js';
 
 export type EntryPredicate = (entry: LogEntry) => boolean;
 
-/** OTel severity numbers at the start of each level band. */
-const LEVELS: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
-/** Names producers use for the same bands (Python's WARNING/CRITICAL). */
-const LEVEL_ALIASES: Record<string, number> = { WARNING: 13, CRITICAL: 21, EXCEPTION: 17 };
-const LEVEL_NAMES = Object.keys(LEVELS);
+const LEVEL_HINT = `allowed: ${LEVEL_NAMES.join(', ')} or a severity number ${MIN_SEVERITY}..${MAX_SEVERITY}`;
 
-const SYSTEMS: Record<string, string> = { T: 'T', S: 'S', P: 'P', test: 'T', staging: 'S', production: 'P' };
-const KINDS: Record<string, string> = { L: 'L', P: 'P', log: 'L', perf: 'P', performance: 'P' };
+const Level = withMessage(
+  Type.Union(
+    [
+      Type.String({ pattern: levelWordPattern(), examples: [...LEVEL_NAMES] }),
+      Type.Integer({ minimum: MIN_SEVERITY, maximum: MAX_SEVERITY }),
+    ],
+    { description: `Minimum level: ${LEVEL_NAMES.join(', ')} (also ${LEVEL_ALIASES.join(', ')}, any case) or an OTel severity number 1..24.` },
+  ),
+  (v) => {
+    if (typeof v === 'number') return { message: `severity number must be an integer from ${MIN_SEVERITY} to ${MAX_SEVERITY}, got ${v}` };
+    const guess = typeof v === 'string' ? didYouMean(v.toUpperCase(), [...LEVEL_NAMES, ...LEVEL_ALIASES]) : undefined;
+    return { message: `unknown level ${JSON.stringify(v)}`, hint: (guess ? `did you mean "${guess}"? ` : '') + LEVEL_HINT };
+  },
+);
 
-const FILTER_KEYS = ['level', 'systems', 'kinds', 'loggers', 'services', 'attributes'] as const;
+const words = (map: Readonly<Record<string, string>>) => Type.Union(Object.keys(map).map((w) => Type.Literal(w)));
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+const AttributeValue = withMessage(Type.Union([Scalar, Type.Array(Scalar, { minItems: 1 })]), () => ({
+  message: 'expected a value or a non-empty list of values',
+}));
 
-function severityOfName(name: string): number {
-  const upper = name.toUpperCase();
-  return LEVELS[upper] ?? LEVEL_ALIASES[upper] ?? 0;
-}
+export const FilterSchema = Type.Object(
+  {
+    level: Type.Optional(Level),
+    systems: Type.Optional(Type.Array(words(SYSTEM_WORDS), { description: 'System codes or names: T/test, S/staging, P/production.' })),
+    kinds: Type.Optional(Type.Array(words(KIND_WORDS), { description: 'Kind codes or names: L/log, P/perf.' })),
+    loggers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Logger names; `*` matches any run of characters, dots included (`db.*` matches db.pool and db.pool.conn).',
+      }),
+    ),
+    services: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'resource service.name values.' })),
+    attributes: Type.Optional(
+      withMessage(
+        Type.Record(Type.String(), AttributeValue, { description: 'Attribute name to the required value, or a list of accepted values.' }),
+        () => ({ message: 'expected a map of attribute name to value (or list of values)' }),
+      ),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Which records this plugin gets; absent keys let everything through.' },
+);
 
-function checkStringList(value: unknown, path: string, allowed?: Record<string, string>): ConfigError[] {
-  if (!Array.isArray(value)) return [{ path, message: `expected a list of strings, got ${JSON.stringify(value)}` }];
-  const errors: ConfigError[] = [];
-  value.forEach((item, i) => {
-    const p = joinPath(path, i);
-    if (allowed) errors.push(...checkEnum(item, Object.keys(allowed), p));
-    else errors.push(...checkString(item, p));
-  });
-  return errors;
-}
-
-function isScalar(v: unknown): boolean {
-  return v === null || ['string', 'number', 'boolean'].includes(typeof v);
-}
-
-export function validateFilter(raw: unknown, path: string): ConfigError[] {
-  if (!isPlainObject(raw)) return [{ path, message: `expected a map, got ${JSON.stringify(raw)}` }];
-  const errors = checkKeys(raw, FILTER_KEYS, path);
-  if (raw.level !== undefined) {
-    const level = raw.level;
-    const p = joinPath(path, 'level');
-    if (typeof level === 'number') {
-      if (!Number.isInteger(level) || level < 1 || level > 24) {
-        errors.push({ path: p, message: `severity number must be an integer from 1 to 24, got ${level}` });
-      }
-    } else if (typeof level !== 'string' || severityOfName(level) === 0) {
-      const guess = typeof level === 'string' ? didYouMean(level.toUpperCase(), LEVEL_NAMES) : undefined;
-      errors.push({
-        path: p,
-        message: `unknown level ${JSON.stringify(level)}`,
-        hint: (guess ? `did you mean "${guess}"? ` : '') + `allowed: ${LEVEL_NAMES.join(', ')} or a severity number 1..24`,
-      });
-    }
-  }
-  if (raw.systems !== undefined) errors.push(...checkStringList(raw.systems, joinPath(path, 'systems'), SYSTEMS));
-  if (raw.kinds !== undefined) errors.push(...checkStringList(raw.kinds, joinPath(path, 'kinds'), KINDS));
-  if (raw.loggers !== undefined) errors.push(...checkStringList(raw.loggers, joinPath(path, 'loggers')));
-  if (raw.services !== undefined) errors.push(...checkStringList(raw.services, joinPath(path, 'services')));
-  if (raw.attributes !== undefined) {
-    const p = joinPath(path, 'attributes');
-    if (!isPlainObject(raw.attributes)) {
-      errors.push({ path: p, message: 'expected a map of attribute name to value (or list of values)' });
-    } else {
-      for (const [name, v] of Object.entries(raw.attributes)) {
-        const ok = isScalar(v) || (Array.isArray(v) && v.length > 0 && v.every(isScalar));
-        if (!ok) errors.push({ path: joinPath(p, name), message: 'expected a value or a non-empty list of values' });
-      }
-    }
-  }
-  return errors;
-}
-
-function loggerMatcher(patterns: readonly string[]): (name: string) => boolean {
-  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
-  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
-  return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
-}
+export type FilterConfig = Static<typeof FilterSchema>;
 
 /** Builds the predicate for a validated filter; undefined means "everything passes". */
 export function compileFilter(filter: FilterConfig): EntryPredicate | undefined {
   const tests: EntryPredicate[] = [];
   if (filter.level !== undefined) {
-    const min = typeof filter.level === 'number' ? filter.level : severityOfName(filter.level);
+    const min = typeof filter.level === 'number' ? filter.level : thresholdOfLevelWord(filter.level)!;
     // Records with severity 0 (unspecified) fall back to their level text.
-    tests.push((e) => (e.severity || severityOfName(e.level)) >= min);
+    tests.push((e) => (e.severity || severityFromLevelName(e.level)) >= min);
   }
   if (filter.systems?.length) {
-    const set = new Set(filter.systems.map((s) => SYSTEMS[s]));
+    const set = new Set<string>(filter.systems.map((s) => SYSTEM_WORDS[s]!));
     tests.push((e) => set.has(e.system));
   }
   if (filter.kinds?.length) {
-    const set = new Set(filter.kinds.map((k) => KINDS[k]));
+    const set = new Set<string>(filter.kinds.map((k) => KIND_WORDS[k]!));
     tests.push((e) => set.has(e.kind));
   }
   if (filter.loggers?.length) {
-    const match = loggerMatcher(filter.loggers);
+    const match = compileLoggerPatterns(filter.loggers);
     tests.push((e) => match(e.logger));
   }
   if (filter.services?.length) {

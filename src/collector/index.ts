@@ -1,6 +1,12 @@
-/** distlogd as a library: load a config, start the collector, read its counters, stop it. */
+/**
+ * distlogd as a library: load a config, start the collector, read its counters,
+ * stop it. The collector knows no plugin: pass the factories your build offers
+ * (`loadConfig(source, { plugins })`), as the distlogd distribution does with
+ * its built-ins.
+ */
 export { loadConfig, checkConfig, formatConfigError, ConfigLoadError, EMBEDDED_SOURCE } from './config-load.js';
 export type { ConfigSource, LoadOptions, CheckResult } from './config-load.js';
+export { configJsonSchema } from './config-json-schema.js';
 export { startCollector } from './collector.js';
 export type { CollectorHandle, PluginInfo, StartOptions } from './collector.js';
 export type { CollectorStats } from './stats.js';
@@ -15,7 +21,21 @@ export type {
   QueueConfig,
   RetryConfig,
   WhenFull,
+  StatsConfig,
+  ShutdownConfig,
+  ControlConfig,
 } from './config-types.js';
-export { DEFAULT_CONFIG_YAML, DEFAULT_ENDPOINT } from './config-types.js';
-export { compileFilter } from './filter.js';
-export { BUILTIN_PLUGINS } from './builtins.js';
+export { DEFAULT_RECEIVER, DEFAULT_QUEUE } from './config-types.js';
+export {
+  CollectorFileSchema,
+  ReceiverSchema,
+  QueueSchema,
+  RetrySchema,
+  StatsSchema,
+  ShutdownSchema,
+  ControlSchema,
+  PluginEntrySchema,
+} from './config-schema.js';
+export { FilterSchema, compileFilter } from './filter.js';
+export { factoryMap } from './registry.js';
+export { DEFAULT_ENDPOINT } from '../protocol/endpoint.js';

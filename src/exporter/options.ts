@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Encoding } from '../protocol/index.js';
 import type { SystemCode } from '../protocol/log-entry.js';
+import { DEFAULT_ENDPOINT } from '../protocol/endpoint.js';
 
 /**
  * The encoding written when none is given: OTLP protobuf, the binary encoding
@@ -16,8 +17,8 @@ import type { SystemCode } from '../protocol/log-entry.js';
  * unchanged). `encoding: 'J'` gives human-readable JSON for other tools.
  */
 export const DEFAULT_ENCODING: Encoding = 'O';
-/** distlogd's default PULL endpoint. */
-export const DEFAULT_ENDPOINT = 'tcp://127.0.0.1:5010';
+/** distlogd's default PULL endpoint (the protocol's, shared with the collector). */
+export { DEFAULT_ENDPOINT };
 export const DEFAULT_SYSTEM: SystemCode = 'P';
 /**
  * Messages ZeroMQ queues per connected collector before send() has to wait.

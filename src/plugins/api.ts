@@ -1,25 +1,42 @@
 /**
  * The plugin contract of distlogd, modelled on OpenTelemetry Collector components:
- * a factory (type name + defaults + validate + create) and an instance with a
- * small lifecycle. Built-in and third-party plugins implement exactly this; a
- * third-party module default-exports a PluginFactory or exports it as `factory`.
+ * a factory (type name + config schema + create) and an instance with a small
+ * lifecycle. Built-in and third-party plugins implement exactly this; a
+ * third-party module default-exports a PluginFactory or exports it as `factory`:
  *
- * The option helpers below live here (not in the collector) so that plugins,
- * which may import only this file and the protocol, can validate with the same
- * wording, paths and did-you-mean hints as the collector's own config.
+ *   import { Type } from '@sinclair/typebox';          // or from 'distlog/plugins'
+ *   export default {
+ *     type: 'memo',
+ *     configSchema: Type.Object({ out: Type.String({ default: '' }) }, { additionalProperties: false }),
+ *     create: (options, ctx) => ({ start() {}, consume(batch) {}, flush() {}, shutdown() {} }),
+ *   };
+ *
+ * The schema states the options' type, defaults and validation once (see
+ * config-schema.ts); the collector merges the user's options over its defaults,
+ * reports every problem with its YAML path, and `distlogd schema` includes it in
+ * the JSON Schema editors read. The schema helpers are re-exported here so that
+ * plugins, which may import only this file and the protocol, word their errors
+ * the way the collector does.
  */
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { LogEntry } from '../protocol/log-entry.js';
 
-/** One problem in a config, located by its YAML path (e.g. `plugins[1].filter.level`). */
-export interface ConfigError {
-  path: string;
-  message: string;
-  /** What to do about it: did-you-mean, the allowed values, an example. */
-  hint?: string;
-  /** 1-based position in the YAML text, filled in by the collector when known. */
-  line?: number;
-  col?: number;
-}
+export { Type, type Static, type TSchema } from '@sinclair/typebox';
+export {
+  type ConfigError,
+  type Problem,
+  withMessage,
+  withCheck,
+  validateConfig,
+  defaultsOf,
+  withDefaults,
+  mergeOptions,
+  joinPath,
+  didYouMean,
+  allowedHint,
+  toJsonSchema,
+} from './config-schema.js';
+export { isPlainObject } from '../protocol/plain-object.js';
 
 /** Where a plugin reports its own problems; the daemon prefixes the plugin name. */
 export interface PluginLogger {
@@ -53,120 +70,29 @@ export interface PluginInstance {
   describe?(): string;
 }
 
-export interface PluginFactory<O extends object = Record<string, unknown>> {
+export interface PluginFactory<S extends TSchema = TSchema> {
   /** The `type:` that selects this plugin in the config. */
   type: string;
-  /** Complete default options; user options are deep-merged over them before validate(). */
-  defaults: O;
-  /** Check merged options; `path` is the YAML path of the options map. Return every problem at once. */
-  validate(options: Record<string, unknown>, path: string): ConfigError[];
-  /** Build an instance from options that passed validate(). Must not do I/O: start() does. */
-  create(options: O, ctx: PluginContext): PluginInstance;
+  /**
+   * The options' schema (TypeBox, i.e. JSON Schema with types): defaults on its
+   * properties, `additionalProperties: false` so misspelt keys are caught.
+   * User options are deep-merged over its defaults and validated against it.
+   */
+  configSchema: S;
+  /** Build an instance from options that passed the schema. Must not do I/O: start() does. */
+  create(options: Static<S>, ctx: PluginContext): PluginInstance;
 }
 
-// ---------------------------------------------------------------------------
-// Option helpers shared by the collector and plugins.
-
-/** `a.b` / `a[1]` style path joining. */
-export function joinPath(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
-  return base ? `${base}.${key}` : key;
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Edit distance counting a swap of neighbours as one edit (`levle` → `level`), for did-you-mean hints. */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The closest candidate when it is plausibly a typo (case-insensitive), else undefined. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  // An abbreviation (`prod` for `production`) is as likely as a typo.
-  if (lower.length >= 3) {
-    const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower));
-    if (prefixed.length === 1) return prefixed[0];
-  }
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
-}
-
-function listOf(values: readonly string[]): string {
-  return values.join(', ');
-}
-
-/** Errors for keys of `obj` that are not in `allowed`, each with a did-you-mean hint. */
-export function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): ConfigError[] {
-  const errors: ConfigError[] = [];
-  for (const key of Object.keys(obj)) {
-    if (allowed.includes(key)) continue;
-    const guess = didYouMean(key, allowed);
-    errors.push({
-      path: joinPath(path, key),
-      message: 'unknown key',
-      hint: (guess ? `did you mean "${guess}"? ` : '') + `allowed: ${listOf(allowed)}`,
-    });
-  }
-  return errors;
-}
-
-/** Checks a value against a list of allowed strings. */
-export function checkEnum(value: unknown, allowed: readonly string[], path: string): ConfigError[] {
-  if (typeof value === 'string' && allowed.includes(value)) return [];
-  const guess = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
-  return [
-    {
-      path,
-      message: `invalid value ${JSON.stringify(value)}`,
-      hint: (guess ? `did you mean "${guess}"? ` : '') + `allowed: ${listOf(allowed)}`,
-    },
-  ];
-}
-
-/** Checks an integer within [min, max]. */
-export function checkInt(value: unknown, min: number, max: number, path: string): ConfigError[] {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return [];
-  const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-  return [{ path, message: `expected ${range}, got ${JSON.stringify(value)}` }];
-}
-
-export function checkBool(value: unknown, path: string): ConfigError[] {
-  return typeof value === 'boolean' ? [] : [{ path, message: `expected true or false, got ${JSON.stringify(value)}` }];
-}
-
-export function checkString(value: unknown, path: string, nonEmpty = true): ConfigError[] {
-  if (typeof value === 'string' && (!nonEmpty || value.length > 0)) return [];
-  return [{ path, message: `expected a${nonEmpty ? ' non-empty' : ''} string, got ${JSON.stringify(value)}` }];
-}
-
-/**
- * Deep-merges `over` onto `base`: maps merge key by key, everything else
- * (scalars, lists) replaces. Used for "user config over defaults".
- */
-export function mergeOptions<T>(base: T, over: unknown): T {
-  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeOptions(base[k], v) : v;
-  return out as T;
+/** Checks a value that claims to be a factory: undefined when it is one, else what it lacks. */
+export function factoryProblem(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return 'not an object';
+  const f = v as Record<string, unknown>;
+  const schema = f.configSchema;
+  const missing = [
+    typeof f.type === 'string' && f.type !== '' ? '' : 'type (a string)',
+    // TypeBox marks its schemas with this registered symbol, shared by every copy of TypeBox.
+    typeof schema === 'object' && schema !== null && Symbol.for('TypeBox.Kind') in schema ? '' : 'configSchema (a TypeBox schema)',
+    typeof f.create === 'function' ? '' : 'create()',
+  ].filter(Boolean);
+  return missing.length ? `missing ${missing.join(', ')}` : undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * The distlog wire: topic frame, batch codecs (JSON `J`, OTLP protobuf `O`), the
- * canonical LogEntry, record keys, severities and the Python-distlog adapter.
+ * canonical LogEntry, record keys, the Python-distlog adapter, and the shared
+ * vocabulary (levels, logger patterns, system/kind names, endpoints).
  * Imports nothing else of ours.
  */
 export { type Encoding, type Topic, ENCODINGS, parseTopic, formatTopic, topicString } from './topic.js';
@@ -10,7 +11,24 @@ export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors
 export { type ParsedKey, parseKey, formatKey } from './key.js';
 export { fromPythonRecord } from './python.js';
 export { toLogEntry, ResourceCache } from './from-otel-record.js';
-export { severityFromLevelName, levelNameFromSeverity, severityFromPythonLevel } from './severity.js';
+export { severityFromPythonLevel } from './severity.js';
+export {
+  LEVEL_NAMES,
+  LEVEL_ALIASES,
+  MIN_SEVERITY,
+  MAX_SEVERITY,
+  OFF_SEVERITY,
+  type LevelName,
+  severityFromLevelName,
+  levelNameFromSeverity,
+  severityOfLevelWord,
+  thresholdOfLevelWord,
+  levelWordPattern,
+} from './levels.js';
+export { type NameMatcher, compileLoggerPattern, compileLoggerPatterns, loggerPatternSpecificity } from './logger-pattern.js';
+export { SYSTEM_CODES, KIND_CODES, SYSTEM_NAMES, KIND_NAMES, SYSTEM_WORDS, KIND_WORDS, isSystemCode, isKindCode } from './names.js';
+export { DEFAULT_ENDPOINT, ENDPOINT_PATTERN, ENDPOINT_HINT, isEndpoint } from './endpoint.js';
+export { isPlainObject } from './plain-object.js';
 export { validateEntry, isUnixNano } from './validate.js';
 export { ENVELOPE_VERSION } from './json-codec.js';
 export { encodeOtlp, BATCH_META_FIELD } from './otlp-codec.js';

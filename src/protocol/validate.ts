@@ -10,6 +10,7 @@
 import type { EntryError } from './errors.js';
 import { LOG_ENTRY_VERSION, type LogEntry } from './log-entry.js';
 import { isReservedAttribute } from './attributes.js';
+import { isPlainObject } from './plain-object.js';
 
 /** Largest value a uint64 nanosecond timestamp can take (OTLP fixed64). */
 const MAX_U64 = '18446744073709551615';
@@ -47,9 +48,7 @@ export function describeValue(v: unknown): string {
   }
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isPlainObject };
 
 /**
  * Deepest nesting of maps and arrays inside one attribute, resource attribute or

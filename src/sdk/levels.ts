@@ -1,51 +1,52 @@
 /**
- * Level rules: which severity each logger lets through. A rule names a logger
- * exactly (`db`), by glob (`db.*`, `*`), and the most specific match wins
- * (longest pattern without its wildcards). Thresholds are computed when rules
- * change, never per record; loggers read a cached number.
+ * Level rules: which severity each logger lets through. A rule names loggers by
+ * the protocol's one pattern syntax (`db` exactly, `db.*`, `*`; see
+ * src/protocol/logger-pattern.ts) and the most specific match wins (longest
+ * pattern without its wildcards, an exact name before a glob). Level words are
+ * the protocol's too (`warning`, `critical`, `notice`... mean what they mean in
+ * a collector filter). Thresholds are computed when rules change, never per
+ * record; loggers read a cached number.
  */
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { levelNameFromSeverity, OFF_SEVERITY, thresholdOfLevelWord } from '../protocol/levels.js';
+import { compileLoggerPattern, loggerPatternSpecificity, type NameMatcher } from '../protocol/logger-pattern.js';
 
 export type LevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'off';
 
-export const LEVEL_SEVERITY: Readonly<Record<LevelName, number>> = {
-  trace: SeverityNumber.TRACE,
-  debug: SeverityNumber.DEBUG,
-  info: SeverityNumber.INFO,
-  warn: SeverityNumber.WARN,
-  error: SeverityNumber.ERROR,
-  fatal: SeverityNumber.FATAL,
-  off: SeverityNumber.FATAL4 + 1,
-};
+const NAMES: readonly LevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'];
+
+export const LEVEL_SEVERITY: Readonly<Record<LevelName, number>> = Object.fromEntries(
+  NAMES.map((n) => [n, thresholdOfLevelWord(n)!]),
+) as Record<LevelName, number>;
 
 export function isLevelName(v: unknown): v is LevelName {
-  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(LEVEL_SEVERITY, v.toLowerCase());
+  return typeof v === 'string' && (NAMES as readonly string[]).includes(v.toLowerCase());
 }
 
-/** Parses a level name (any case; `warning` accepted), or undefined. */
+/**
+ * Parses a level word (any case; aliases such as `warning` and `critical`
+ * accepted) to the level whose range it falls in, or undefined.
+ */
 export function parseLevel(v: unknown): LevelName | undefined {
   if (typeof v !== 'string') return undefined;
-  const l = v.toLowerCase();
-  if (l === 'warning') return 'warn';
-  return isLevelName(l) ? (l as LevelName) : undefined;
+  const min = thresholdOfLevelWord(v);
+  if (min === undefined) return undefined;
+  return min === OFF_SEVERITY ? 'off' : (levelNameFromSeverity(min).toLowerCase() as LevelName);
+}
+
+/** The lowest severity a level word lets through (`notice` is 10, between INFO and INFO3), or undefined. */
+function thresholdOf(level: unknown): number | undefined {
+  return typeof level === 'string' ? thresholdOfLevelWord(level) : undefined;
 }
 
 interface Rule {
   pattern: string;
   min: number;
   specificity: number;
-  test: (name: string) => boolean;
+  test: NameMatcher;
 }
 
-function rule(pattern: string, level: LevelName): Rule {
-  // exact names outrank globs of the same literal length
-  return { pattern, min: LEVEL_SEVERITY[level], specificity: pattern.replaceAll('*', '').length + (pattern.includes('*') ? 0 : 0.5), test: compile(pattern) };
-}
-
-function compile(pattern: string): (name: string) => boolean {
-  if (!pattern.includes('*')) return (name) => name === pattern;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return (name) => re.test(name);
+function rule(pattern: string, min: number): Rule {
+  return { pattern, min, specificity: loggerPatternSpecificity(pattern), test: compileLoggerPattern(pattern) };
 }
 
 export class LevelRules {
@@ -54,21 +55,22 @@ export class LevelRules {
   private cache = new Map<string, number>();
   private listeners = new Set<() => void>();
 
-  constructor(defaultLevel: LevelName = 'info') {
-    this.defaultMin = LEVEL_SEVERITY[defaultLevel];
+  /** An unknown level word falls back to `info`. */
+  constructor(defaultLevel: LevelName | string = 'info') {
+    this.defaultMin = thresholdOf(defaultLevel) ?? LEVEL_SEVERITY.info;
   }
 
   /** `set('debug')` sets the default; `set('db.*', 'debug')` sets a rule. */
   set(patternOrLevel: string, level?: LevelName): void {
     if (level === undefined) {
-      const l = parseLevel(patternOrLevel);
-      if (!l) return;
-      this.defaultMin = LEVEL_SEVERITY[l];
+      const min = thresholdOf(patternOrLevel);
+      if (min === undefined) return;
+      this.defaultMin = min;
     } else {
-      const l = parseLevel(level);
-      if (!l) return;
+      const min = thresholdOf(level);
+      if (min === undefined) return;
       this.rules = this.rules.filter((r) => r.pattern !== patternOrLevel);
-      this.rules.push(rule(patternOrLevel, l));
+      this.rules.push(rule(patternOrLevel, min));
       this.rules.sort((a, b) => b.specificity - a.specificity);
     }
     this.changed();
@@ -77,11 +79,11 @@ export class LevelRules {
   /** Replaces all rules at once (e.g. a set pushed from the collector). */
   replace(defaultLevel: LevelName, rules: Readonly<Record<string, LevelName>>): void {
     this.rules = [];
-    this.defaultMin = LEVEL_SEVERITY[parseLevel(defaultLevel) ?? 'info'];
+    this.defaultMin = thresholdOf(defaultLevel) ?? LEVEL_SEVERITY.info;
     for (const [pattern, level] of Object.entries(rules)) {
-      const l = parseLevel(level);
-      if (!l) continue;
-      this.rules.push(rule(pattern, l));
+      const min = thresholdOf(level);
+      if (min === undefined) continue;
+      this.rules.push(rule(pattern, min));
     }
     this.rules.sort((a, b) => b.specificity - a.specificity);
     this.changed();

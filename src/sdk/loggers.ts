@@ -2,10 +2,11 @@
  * The process-wide level rules and the facade loggers that follow them.
  * `getLogger(name)` returns one Logger per name, so level changes reach it.
  */
-import { LevelRules, parseLevel, type LevelName } from './levels.js';
+import { LevelRules, type LevelName } from './levels.js';
 import { Logger } from './logger.js';
 
-export const levels = new LevelRules(parseLevel(process.env.DISTLOG_LEVEL) ?? 'info');
+/** `DISTLOG_LEVEL` sets the default level: any level word of the shared vocabulary; unknown words mean info. */
+export const levels = new LevelRules(process.env.DISTLOG_LEVEL ?? 'info');
 
 const loggers = new Map<string, Logger>();
 
@@ -24,7 +25,8 @@ export function getLogger(name = 'app'): Logger {
 
 /**
  * Changes levels at run time: `setLevel('debug')` for the default,
- * `setLevel('db.*', 'debug')` for loggers matching a pattern.
+ * `setLevel('db.*', 'debug')` for loggers matching a pattern (`*` matches any
+ * run of characters, dots included; see src/protocol/logger-pattern.ts).
  */
 export function setLevel(patternOrLevel: string, level?: LevelName): void {
   levels.set(patternOrLevel, level);

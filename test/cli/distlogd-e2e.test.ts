@@ -36,7 +36,7 @@ it('records from an app reach the file plugin through distlogd with keys, levels
   });
   let err = '';
   daemon.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  await waitFor('distlogd listening', () => err.includes('listening on') || daemon.exitCode !== null);
+  await waitFor('distlogd listening', () => err.includes('listening on') || daemon.exitCode !== null, 60_000);
 
   const app = tsNode('test/cli/fixtures/shop-app.ts', [`tcp://127.0.0.1:${port}`]);
   let out = '';

@@ -11,6 +11,8 @@ import { entry, freePort, goodMessage, pushSocket, waitFor } from '../collector/
 const DISTLOGD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'distlogd.ts');
 const TSX = import.meta.resolve('tsx');
 const TASK = '5b5e8d3dcdce4011899ae77a68171c0d';
+/** Starting a process through tsx can take many seconds on a loaded machine; wait for the outcome, not a duration. */
+const STARTUP_MS = 60_000;
 
 interface Run {
   child: ChildProcess;
@@ -57,7 +59,7 @@ test('--check-config: OK and exit 0; every error and exit 2; bad usage exit 2', 
 test('the embedded default config starts, prints where it listens and writes, and stops on SIGTERM', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'distlogd-default-'));
   const run = distlogd([], dir);
-  await waitFor('startup lines', () => run.err().includes('plugin file') || run.child.exitCode !== null);
+  await waitFor('startup lines', () => run.err().includes('plugin file') || run.child.exitCode !== null, STARTUP_MS);
   if (/cannot bind tcp:\/\/127\.0\.0\.1:5010/.test(run.err())) {
     t.skip('port 5010 is in use on this machine');
     return;
@@ -86,7 +88,7 @@ test('a distlogd process receives ZMQ messages, writes JSON lines and console li
     '    options: { directory: data, pattern: "{system}{kind}.jsonl", fsync: batch }',
   ].join('\n'));
   const run = distlogd(['--config', 'distlogd.yaml'], dir, { DISTLOGD_TEST_PORT: String(port) });
-  await waitFor('listening', () => run.err().includes(`listening on tcp://127.0.0.1:${port}`) || run.child.exitCode !== null);
+  await waitFor('listening', () => run.err().includes(`listening on tcp://127.0.0.1:${port}`) || run.child.exitCode !== null, STARTUP_MS);
   assert.equal(run.child.exitCode, null, run.err());
 
   const push = await pushSocket(`tcp://127.0.0.1:${port}`);

@@ -2,15 +2,30 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkConfig, ConfigLoadError, DEFAULT_CONFIG_YAML, formatConfigError, loadConfig } from '../../src/collector/index.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  checkConfig,
+  CollectorFileSchema,
+  ConfigLoadError,
+  DEFAULT_QUEUE,
+  DEFAULT_RECEIVER,
+  formatConfigError,
+  loadConfig,
+  type LoadOptions,
+} from '../../src/collector/index.js';
+import { defaultsOf } from '../../src/plugins/api.js';
+import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
+import { DEFAULT_CONFIG_YAML, DEFAULT_PLUGINS } from '../../src/cli/default-config.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'config');
+/** As the distlogd distribution loads a config: its built-in plugins, its embedded default underneath. */
+const DISTLOGD: LoadOptions = { env: {}, plugins: BUILTIN_PLUGINS, baseConfig: DEFAULT_CONFIG_YAML };
 const BUILTINS = 'built-in types: console, file; or a module path like ./my-plugin.js or an installed package name';
 
 /** Each broken file with every message it must produce, exactly, in order. */
 const TABLE: [file: string, expected: string[]][] = [
   ['unknown-top-key.yaml', [
-    'unknown-top-key.yaml:1:1: recevier: unknown key (did you mean "receiver"? allowed: receiver, stats, shutdown, plugins)',
+    'unknown-top-key.yaml:1:1: recevier: unknown key (did you mean "receiver"? allowed: receiver, stats, shutdown, plugins, control)',
   ]],
   ['misspelt-filter.yaml', [
     'misspelt-filter.yaml:5:7: plugins[1].filter.levle: unknown key (did you mean "level"? allowed: level, systems, kinds, loggers, services, attributes)',
@@ -42,7 +57,7 @@ const TABLE: [file: string, expected: string[]][] = [
     'yaml-syntax.yaml:3:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]',
   ]],
   ['not-a-map.yaml', [
-    'not-a-map.yaml:1:1: the config must be a map (top-level keys: receiver, stats, shutdown, plugins)',
+    'not-a-map.yaml:1:1: the config must be a map (top-level keys: receiver, stats, shutdown, plugins, control)',
   ]],
   ['receiver-errors.yaml', [
     'receiver-errors.yaml:2:3: receiver.endpoints: expected a non-empty list of endpoints (e.g. - tcp://127.0.0.1:5010)',
@@ -53,14 +68,14 @@ const TABLE: [file: string, expected: string[]][] = [
 
 for (const [file, expected] of TABLE) {
   test(`config error table: ${file}`, async () => {
-    const result = await checkConfig({ path: join(dir, file) }, { env: {} });
+    const result = await checkConfig({ path: join(dir, file) }, DISTLOGD);
     assert.equal(result.config, undefined);
     assert.deepEqual(result.errors.map((e) => formatConfigError(e, file)), expected);
   });
 }
 
 test('no config = the embedded default: PULL on 5010, console + file under ./distlog-data', async () => {
-  const config = await loadConfig(undefined, { env: {} });
+  const config = await loadConfig(undefined, DISTLOGD);
   assert.deepEqual(config.receiver.endpoints, ['tcp://127.0.0.1:5010']);
   assert.equal(config.source, '(embedded default)');
   assert.deepEqual(config.plugins.map((p) => [p.name, p.type]), [['console', 'console'], ['file', 'file']]);
@@ -71,7 +86,7 @@ test('no config = the embedded default: PULL on 5010, console + file under ./dis
 });
 
 test('user config merges over defaults; lists replace', async () => {
-  const config = await loadConfig({ text: 'receiver:\n  maxMessageBytes: 1024\nplugins:\n  - type: console\n    queue: { maxEntries: 10 }\n' }, { env: {} });
+  const config = await loadConfig({ text: 'receiver:\n  maxMessageBytes: 1024\nplugins:\n  - type: console\n    queue: { maxEntries: 10 }\n' }, DISTLOGD);
   assert.deepEqual(config.receiver.endpoints, ['tcp://127.0.0.1:5010']);
   assert.equal(config.receiver.maxMessageBytes, 1024);
   assert.equal(config.receiver.highWaterMark, 100);
@@ -91,7 +106,7 @@ test('${ENV} and ${ENV:-default} substitution; whole plain references become typ
     '  - type: file',
     '    options: { directory: "$${literal}/${DIR}" }',
   ].join('\n');
-  const config = await loadConfig({ text }, { env: { HOST: '127.0.0.1', MAXB: '2048', DIR: 'logs' } });
+  const config = await loadConfig({ text }, { ...DISTLOGD, env: { HOST: '127.0.0.1', MAXB: '2048', DIR: 'logs' } });
   assert.deepEqual(config.receiver.endpoints, ['tcp://127.0.0.1:5999']);
   assert.equal(config.receiver.maxMessageBytes, 2048);
   assert.equal(config.stats.intervalSeconds, 0);
@@ -100,7 +115,7 @@ test('${ENV} and ${ENV:-default} substitution; whole plain references become typ
 
 test('loadConfig throws one ConfigLoadError listing every problem', async () => {
   await assert.rejects(
-    loadConfig({ text: 'stats: { intervalSeconds: -1 }\nshutdown: { drainTimeoutSecond: 3 }\n', name: 'x.yaml' }, { env: {} }),
+    loadConfig({ text: 'stats: { intervalSeconds: -1 }\nshutdown: { drainTimeoutSecond: 3 }\n', name: 'x.yaml' }, DISTLOGD),
     (err: unknown) => {
       assert.ok(err instanceof ConfigLoadError);
       assert.equal(err.errors.length, 2);
@@ -113,4 +128,75 @@ test('loadConfig throws one ConfigLoadError listing every problem', async () => 
       return true;
     },
   );
+});
+
+test('the embedded default is the schemas\' defaults written out, plus the distribution\'s plugins', async () => {
+  const written = parseYaml(DEFAULT_CONFIG_YAML) as Record<string, unknown>;
+  const { plugins, ...sections } = written;
+  assert.deepEqual(Object.keys(sections).sort(), ['control', 'receiver', 'shutdown', 'stats']);
+  const fromSchema = defaultsOf(CollectorFileSchema) as Record<string, unknown>;
+  for (const key of ['receiver', 'stats', 'shutdown', 'control']) assert.deepEqual(written[key], fromSchema[key], key);
+  assert.deepEqual(plugins, DEFAULT_PLUGINS);
+  // And every default it states is what a loaded config gets.
+  const config = await loadConfig(undefined, DISTLOGD);
+  assert.deepEqual(config.receiver, DEFAULT_RECEIVER);
+  assert.deepEqual(config.plugins[1]!.queue, DEFAULT_QUEUE);
+});
+
+test('defaults of the delivery settings: block when full, bounds in bytes, control channel off', async () => {
+  const config = await loadConfig({ text: 'plugins: [{ type: console }]' }, DISTLOGD);
+  assert.equal(config.receiver.maxQueuedBytes, 64 * 1024 * 1024);
+  assert.equal(config.receiver.maxEntriesPerMessage, 100_000);
+  assert.deepEqual(config.control, { endpoint: '' });
+  const q = config.plugins[0]!.queue;
+  assert.deepEqual([q.whenFull, q.maxEntries, q.maxBytes, q.blockTimeoutMs], ['block', 50_000, 64 * 1024 * 1024, 10_000]);
+});
+
+test('rules beyond types: endpoint syntax, backoff order, the control endpoint', async () => {
+  const text = [
+    'receiver:',
+    '  endpoints: ["tcp://127.0.0.1:99999", "tcp://:5010", "udp://x:1", "tcp://*:*", "ipc:///tmp/d.sock"]',
+    'control: { endpoint: "tcp://localhost" }',
+    'plugins:',
+    '  - type: console',
+    '    queue: { whenFull: drop_newest, retry: { initialBackoffMs: 500, maxBackoffMs: 100 } }',
+  ].join('\n');
+  const r = await checkConfig({ text, name: 'c.yaml' }, DISTLOGD);
+  const hint = '(use tcp://HOST:PORT (PORT * = any free port), ipc://PATH or inproc://NAME)';
+  assert.deepEqual(r.errors.map((e) => formatConfigError(e, 'c.yaml')), [
+    `c.yaml:2:15: receiver.endpoints[0]: invalid endpoint "tcp://127.0.0.1:99999" ${hint}`,
+    `c.yaml:2:40: receiver.endpoints[1]: invalid endpoint "tcp://:5010" ${hint}`,
+    `c.yaml:2:55: receiver.endpoints[2]: invalid endpoint "udp://x:1" ${hint}`,
+    `c.yaml:3:12: control.endpoint: invalid endpoint "tcp://localhost" (use tcp://HOST:PORT (PORT * = any free port), ipc://PATH or inproc://NAME; or '' for off)`,
+    'c.yaml:6:69: plugins[0].queue.retry.maxBackoffMs: must not be less than initialBackoffMs',
+  ]);
+});
+
+test('a YAML alias bomb is a config error with its line, not a crash', async () => {
+  const text = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+  for (let i = 1; i < 9; i++) text.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  const r = await checkConfig({ text: text.join('\n'), name: 'bomb.yaml' }, DISTLOGD);
+  assert.equal(r.config, undefined);
+  assert.equal(r.errors.length, 1);
+  assert.match(formatConfigError(r.errors[0]!, 'bomb.yaml'), /^bomb\.yaml:2:\d+: YAML aliases expand too far: .*\(at most 100 alias expansions; write the values out instead of nesting anchors\)$/);
+  // A few aliases are fine.
+  const ok = await checkConfig({ text: 'x: &q { maxEntries: 10 }\nplugins:\n  - type: console\n    queue: *q\n  - { type: file, name: f2, queue: *q }\n' }, DISTLOGD);
+  assert.deepEqual(ok.errors.map((e) => formatConfigError(e)), ['1:1: x: unknown key (allowed: receiver, stats, shutdown, plugins, control)']);
+});
+
+test('an embedder that passes no factories gets the schemas\' defaults and no plugins; a file may name module plugins only', async () => {
+  const config = await loadConfig(undefined, { env: {} });
+  assert.deepEqual(config.plugins, []);
+  assert.deepEqual(config.receiver, DEFAULT_RECEIVER);
+  const r = await checkConfig({ text: 'plugins: [{ type: console }]' }, { env: {} });
+  assert.deepEqual(r.errors.map((e) => formatConfigError(e)), [
+    '1:13: plugins[0].type: cannot load plugin "console": not a built-in plugin and no installed package of that name (a module path like ./my-plugin.js or an installed package name)',
+  ]);
+});
+
+test('an empty section or options map means its defaults', async () => {
+  const config = await loadConfig({ text: 'receiver:\nstats:\nplugins:\n  - type: file\n    options:\n    filter:\n' }, DISTLOGD);
+  assert.deepEqual(config.receiver, DEFAULT_RECEIVER);
+  assert.equal(config.plugins[0]!.options.fsync, 'interval');
+  assert.deepEqual(config.plugins[0]!.filter, {});
 });

@@ -33,6 +33,15 @@ test('compileFilter: level, system, kind, logger prefix, service and attributes 
   assert.equal(compileFilter({ level: 17 })!(base), false);
 });
 
+test('compileFilter: logger globs match anywhere (dots included), level words are the shared vocabulary', () => {
+  const sql = compileFilter({ loggers: ['*.sql', 'app'] })!;
+  assert.deepEqual(['db.sql', 'a.b.sql', 'app', 'sql', 'app.http'].map((logger) => sql(entry({ logger }))), [true, true, true, false, false]);
+  const notice = compileFilter({ level: 'notice' })!;
+  assert.deepEqual([9, 10, 13].map((severity) => notice(entry({ severity }))), [false, true, true], 'NOTICE = INFO2 (10)');
+  assert.equal(compileFilter({ level: 'Warning' })!(entry({ severity: 13 })), true);
+  assert.equal(compileFilter({ level: 'OFF' })!(entry({ severity: 24 })), false);
+});
+
 test('stats line: rates over the interval, per-plugin counters, bad input by reason', () => {
   const plugin = { received: 10, filtered: 0, written: 8, dropped: 1, errors: 2, queued: 1, inFlight: 0 };
   const prev: CollectorStats = {

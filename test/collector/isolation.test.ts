@@ -2,14 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig, startCollector, type PluginCounters } from '../../src/collector/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
-import type { PluginFactory, PluginInstance } from '../../src/plugins/api.js';
+import { Type, type PluginFactory, type PluginInstance } from '../../src/plugins/api.js';
 import { entry, goodMessage, pushSocket, waitFor } from './helpers.js';
 
-function plugin(type: string, make: () => Partial<PluginInstance>): PluginFactory<object> {
+function plugin(type: string, make: () => Partial<PluginInstance>): PluginFactory {
   return {
     type,
-    defaults: {},
-    validate: () => [],
+    configSchema: Type.Object({}),
     create: () => ({ start() {}, consume() {}, flush() {}, shutdown() {}, ...make() }),
   };
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
+import { filePlugin } from '../../src/plugins/file/index.js';
 import type { LogEntry } from '../../src/protocol/index.js';
 import { pushSocket, waitFor } from './helpers.js';
 
@@ -25,7 +26,7 @@ test('all Python distlog fixtures replayed over ZeroMQ are stored normalized; pi
   const out = mkdtempSync(join(tmpdir(), 'distlog-py-'));
   const config = await loadConfig({
     text: `receiver:\n  endpoints: [tcp://127.0.0.1:*]\nstats: { intervalSeconds: 0 }\nplugins:\n  - type: file\n    options: { directory: ${JSON.stringify(out)}, pattern: "{system}{kind}.jsonl" }\n`,
-  });
+  }, { plugins: [filePlugin] });
   const collector = await startCollector(config, { log: () => {} });
   try {
     const push = await pushSocket(collector.endpoints[0]!);

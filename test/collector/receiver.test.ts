@@ -4,15 +4,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
-import type { PluginFactory } from '../../src/plugins/api.js';
+import { Type, type PluginFactory } from '../../src/plugins/api.js';
 import { entry, goodMessage, pushSocket, sleep, waitFor } from './helpers.js';
 
 /** Keeps what it is given, in memory. */
-function collectingPlugin(into: LogEntry[]): PluginFactory<object> {
+function collectingPlugin(into: LogEntry[]): PluginFactory {
   return {
     type: 'collect',
-    defaults: {},
-    validate: () => [],
+    configSchema: Type.Object({}),
     create: () => ({ start() {}, consume: (b) => void into.push(...b), flush() {}, shutdown() {} }),
   };
 }

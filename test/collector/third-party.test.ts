@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,11 +49,13 @@ test('a third-party plugin loads by package name from node_modules beside the co
   const pkg = join(dir, 'node_modules', 'distlog-plugin-memo');
   mkdirSync(pkg, { recursive: true });
   cpSync(join(fixtures, 'memo-plugin.js'), join(pkg, 'index.js'));
+  // The plugin's own dependency, installed beside it as npm would.
+  symlinkSync(fileURLToPath(new URL('../../node_modules/@sinclair', import.meta.url)), join(dir, 'node_modules', '@sinclair'));
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'distlog-plugin-memo', type: 'module', main: 'index.js' }));
   writeFileSync(join(dir, 'd.yaml'), 'plugins:\n  - type: distlog-plugin-memo\n    options: { prefix: 3 }\n');
   const r = await checkConfig({ path: join(dir, 'd.yaml') }, { env: {} });
-  // The plugin's own validate() runs, with the path of its options.
-  assert.deepEqual(r.errors.map((e) => formatConfigError(e, 'd.yaml')), ['d.yaml:3:16: plugins[0].options.prefix: expected a string']);
+  // The plugin's own schema checks its options, with the path of its options.
+  assert.deepEqual(r.errors.map((e) => formatConfigError(e, 'd.yaml')), ['d.yaml:3:16: plugins[0].options.prefix: expected a string, got 3']);
   writeFileSync(join(dir, 'd.yaml'), 'plugins:\n  - type: distlog-plugin-memo\n');
   const ok = await checkConfig({ path: join(dir, 'd.yaml') }, { env: {} });
   assert.deepEqual(ok.errors, []);

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { CONSOLE_DEFAULTS, ConsoleSink, colourWanted, consolePlugin, formatLine } from '../../src/plugins/console/index.js';
+import { WriteStream } from 'node:tty';
+import { validateConfig } from '../../src/plugins/api.js';
 import { entry } from '../collector/helpers.js';
 
 const TASK = '5b5e8d3dcdce4011899ae77a68171c0d';
@@ -42,12 +44,22 @@ test('console line: time column (local clock) and colour codes only when asked',
   assert.ok(!formatLine(e, plain).includes('\x1b'));
 });
 
-test('colour: auto = a TTY without NO_COLOR', () => {
-  assert.equal(colourWanted('auto', { isTTY: false }, {}), false);
-  assert.equal(colourWanted('auto', { isTTY: true }, {}), true);
-  assert.equal(colourWanted('auto', { isTTY: true }, { NO_COLOR: '1' }), false);
+test('colour: auto = what the terminal supports (hasColors), honouring NO_COLOR and FORCE_COLOR', () => {
+  // A terminal as Node makes it: hasColors() reads TERM/COLORTERM and the colour variables.
+  const tty = { isTTY: true, hasColors: (env?: object) => WriteStream.prototype.hasColors.call(WriteStream.prototype, 16, env) };
+  const colourTerm = { TERM: 'xterm-256color' };
+  assert.equal(colourWanted('auto', tty, colourTerm), true);
+  assert.equal(colourWanted('auto', tty, { ...colourTerm, NO_COLOR: '1' }), false);
+  assert.equal(colourWanted('auto', tty, { TERM: 'dumb' }), false);
+  assert.equal(colourWanted('auto', tty, { TERM: 'dumb', FORCE_COLOR: '1' }), true);
+  // A stream without hasColors() that says it is a TTY is judged the same way.
+  assert.equal(colourWanted('auto', { isTTY: true }, colourTerm), true);
+  // A pipe or a file: colour only when FORCE_COLOR asks for it.
+  assert.equal(colourWanted('auto', { isTTY: false }, colourTerm), false);
+  assert.equal(colourWanted('auto', { isTTY: false }, { FORCE_COLOR: '1' }), true);
+  assert.equal(colourWanted('auto', { isTTY: false }, { FORCE_COLOR: '0' }), false);
   assert.equal(colourWanted('always', { isTTY: false }, {}), true);
-  assert.equal(colourWanted('never', { isTTY: true }, {}), false);
+  assert.equal(colourWanted('never', tty, colourTerm), false);
 });
 
 test('the sink writes one line per record (json format too) and is safe to shut down twice', async () => {
@@ -68,8 +80,8 @@ test('the sink writes one line per record (json format too) and is safe to shut 
   assert.equal(s.describe(), 'text lines to stdout');
 });
 
-test('validate names every bad option', () => {
-  const errors = consolePlugin.validate({ ...CONSOLE_DEFAULTS, color: 'yes', indent: 40, colour: 'auto' }, 'p');
+test('the options schema names every bad option', () => {
+  const errors = validateConfig(consolePlugin.configSchema, { ...CONSOLE_DEFAULTS, color: 'yes', indent: 40, colour: 'auto' }, 'p');
   assert.deepEqual(errors.map((x) => x.path), ['p.colour', 'p.color', 'p.indent']);
   assert.equal(errors[0]!.hint?.startsWith('did you mean "color"?'), true);
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FILE_DEFAULTS, FileSink, filePlugin, type FileOptions } from '../../src/plugins/file/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { entry } from '../collector/helpers.js';
+import { validateConfig } from '../../src/plugins/api.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -82,8 +83,8 @@ test('shutdown is safe twice and without start; describe says where it writes', 
   await assert.rejects(Promise.resolve().then(() => inst.consume([entry()])), /shut down/);
 });
 
-test('validate: every problem with its path and hint', () => {
-  const errors = filePlugin.validate({ ...FILE_DEFAULTS, pattern: '../{sys}.jsonl', fsync: 'Batch', extra: 1 }, 'plugins[0].options');
+test('the options schema: every problem with its path and hint', () => {
+  const errors = validateConfig(filePlugin.configSchema, { ...FILE_DEFAULTS, pattern: '../{sys}.jsonl', fsync: 'Batch', extra: 1 }, 'plugins[0].options');
   assert.deepEqual(errors.map((e) => `${e.path}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`), [
     'plugins[0].options.extra: unknown key (allowed: directory, pattern, maxBytes, timezone, fsync, fsyncIntervalMs)',
     'plugins[0].options.pattern: unknown placeholder {sys} (allowed: {system} {kind} {systemName} {kindName} {date})',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import { getLogger, setLevel, task } from '../../src/sdk/index.js';
 import { LevelRules } from '../../src/sdk/otel.js';
+import { compileFilter } from '../../src/collector/index.js';
 import { setup, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -46,3 +47,26 @@ it('setLevel changes facade loggers and other OpenTelemetry loggers at run time;
   assert.deepEqual(es.map((e) => `${e.key?.split('@')[0]} ${e.message}`), ['0 levels', '1 shown', '2 shown too', '3 levels', '0 after change', '1 now shown', '2 after change']);
   assert.ok(es[0]!.key!.endsWith(T));
 });
+
+it('SDK level rules and collector filters read level words and logger patterns the same way', () => {
+  const loggers = ['db', 'db.pool', 'db.pool.conn', 'dbx', 'http', 'a.sql', 'app'];
+  const severities = [1, 5, 9, 10, 11, 13, 17, 21, 24];
+  for (const level of ['notice', 'warning', 'critical', 'ERR', 'info3', 'debug', 'off']) {
+    for (const pattern of ['db.*', '*.sql', 'app*', 'http', '*']) {
+      const rules = new LevelRules('off');
+      rules.set(pattern, level as 'info');
+      const pass = compileFilter({ level, loggers: [pattern] })!;
+      for (const logger of loggers) {
+        for (const severity of severities) {
+          const sdk = severity >= rules.thresholdFor(logger);
+          const collector = pass(entryLike(logger, severity));
+          assert.equal(sdk, collector, `${pattern} ${level}: ${logger} at ${severity}`);
+        }
+      }
+    }
+  }
+});
+
+function entryLike(logger: string, severity: number): Parameters<NonNullable<ReturnType<typeof compileFilter>>>[0] {
+  return { logger, severity, level: '' } as unknown as Parameters<NonNullable<ReturnType<typeof compileFilter>>>[0];
+}

@@ -1,37 +1,28 @@
-/** Options of the `console` plugin, their defaults and their validation. */
-import { checkBool, checkEnum, checkInt, checkKeys, joinPath, type ConfigError } from '../api.js';
+/** Options of the `console` plugin: one schema gives their type, defaults, validation and JSON Schema. */
+import { defaultsOf, Type, type Static } from '../api.js';
 
-export interface ConsoleOptions {
-  stream: 'stdout' | 'stderr';
-  /** auto: colour only on a TTY and when NO_COLOR is unset. */
-  color: 'auto' | 'always' | 'never';
-  /** text: one readable line per record; json: the LogEntry as one JSON line. */
-  format: 'text' | 'json';
-  /** time column: local clock time (HH:MM:SS.mmm), full UTC ISO time, or none. */
-  time: 'local' | 'iso' | 'none';
-  /** Append the record's attributes as key=value. */
-  attributes: boolean;
-  /** Spaces per scope depth level. */
-  indent: number;
-}
+export const ConsoleOptionsSchema = Type.Object(
+  {
+    stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')], { default: 'stdout' }),
+    color: Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('never')], {
+      default: 'auto',
+      description: 'auto: colour when the stream supports it (a TTY), honouring NO_COLOR and FORCE_COLOR.',
+    }),
+    format: Type.Union([Type.Literal('text'), Type.Literal('json')], {
+      default: 'text',
+      description: 'text: one readable line per record; json: the LogEntry as one JSON line.',
+    }),
+    time: Type.Union([Type.Literal('local'), Type.Literal('iso'), Type.Literal('none')], {
+      default: 'local',
+      description: 'Time column: local clock time (HH:MM:SS.mmm), full UTC ISO time, or none.',
+    }),
+    attributes: Type.Boolean({ default: true, description: "Append the record's attributes as key=value." }),
+    indent: Type.Integer({ minimum: 0, maximum: 16, default: 2, description: 'Spaces per scope depth level.' }),
+  },
+  { additionalProperties: false, description: 'Options of the console plugin: one line per record.' },
+);
 
-export const CONSOLE_DEFAULTS: ConsoleOptions = {
-  stream: 'stdout',
-  color: 'auto',
-  format: 'text',
-  time: 'local',
-  attributes: true,
-  indent: 2,
-};
+export type ConsoleOptions = Static<typeof ConsoleOptionsSchema>;
 
-export function validateConsoleOptions(o: Record<string, unknown>, path: string): ConfigError[] {
-  return [
-    ...checkKeys(o, Object.keys(CONSOLE_DEFAULTS), path),
-    ...checkEnum(o.stream, ['stdout', 'stderr'], joinPath(path, 'stream')),
-    ...checkEnum(o.color, ['auto', 'always', 'never'], joinPath(path, 'color')),
-    ...checkEnum(o.format, ['text', 'json'], joinPath(path, 'format')),
-    ...checkEnum(o.time, ['local', 'iso', 'none'], joinPath(path, 'time')),
-    ...checkBool(o.attributes, joinPath(path, 'attributes')),
-    ...checkInt(o.indent, 0, 16, joinPath(path, 'indent')),
-  ];
-}
+/** The defaults the schema declares (for tests and embedders building options by hand). */
+export const CONSOLE_DEFAULTS = defaultsOf(ConsoleOptionsSchema) as ConsoleOptions;

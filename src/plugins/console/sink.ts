@@ -4,15 +4,26 @@
  * plugin's queue, never the daemon.
  */
 import type { Writable } from 'node:stream';
+import { WriteStream } from 'node:tty';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import type { PluginInstance } from '../api.js';
 import type { ConsoleOptions } from './config.js';
 import { formatLine, type LineOptions } from './format.js';
 
-export function colourWanted(mode: ConsoleOptions['color'], out: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+/** What the colour decision reads from the stream: a TTY's `hasColors()` when it has one. */
+export interface ColourTarget {
+  isTTY?: boolean;
+  hasColors?: (env?: object) => boolean;
+}
+
+export function colourWanted(mode: ConsoleOptions['color'], out: ColourTarget, env: NodeJS.ProcessEnv = process.env): boolean {
   if (mode !== 'auto') return mode === 'always';
-  // https://no-color.org: present and non-empty disables colour.
-  return Boolean(out.isTTY) && !env.NO_COLOR;
+  // A pipe or a file gets colour only when FORCE_COLOR asks for it.
+  if (!out.isTTY && env.FORCE_COLOR === undefined) return false;
+  // Node's hasColors() reads the colour depth from TERM/COLORTERM and honours
+  // NO_COLOR (https://no-color.org), NODE_DISABLE_COLORS and FORCE_COLOR.
+  if (typeof out.hasColors === 'function') return out.hasColors(env);
+  return WriteStream.prototype.hasColors.call(WriteStream.prototype, 16, env);
 }
 
 export class ConsoleSink implements PluginInstance {

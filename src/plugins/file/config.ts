@@ -1,58 +1,70 @@
 /**
- * Options of the `file` plugin, their defaults and their validation.
- * File names come from a pattern so that records can be split by system and
- * kind (a performance stream apart from logs) and by day (rotation by date).
+ * Options of the `file` plugin: one schema gives their type, defaults,
+ * validation and JSON Schema. File names come from a pattern so that records can
+ * be split by system and kind (a performance stream apart from logs) and by day
+ * (rotation by date).
  */
-import { checkEnum, checkInt, checkKeys, checkString, joinPath, type ConfigError } from '../api.js';
-
-export type FsyncPolicy = 'never' | 'interval' | 'batch';
-
-export interface FileOptions {
-  /** Folder for the files; relative to the config file's folder. Created if missing. */
-  directory: string;
-  /** File name pattern; placeholders: {system} {kind} {systemName} {kindName} {date}. */
-  pattern: string;
-  /** Rotate a file before it would grow past this many bytes (0 = never by size). */
-  maxBytes: number;
-  /** Time zone of {date}; a new date starts a new file (rotation by day). */
-  timezone: 'utc' | 'local';
-  /** never: leave it to the OS; interval: every fsyncIntervalMs; batch: after every consumed batch. */
-  fsync: FsyncPolicy;
-  fsyncIntervalMs: number;
-}
-
-export const FILE_DEFAULTS: FileOptions = {
-  directory: './distlog-data',
-  pattern: '{system}{kind}-{date}.jsonl',
-  maxBytes: 256 * 1024 * 1024,
-  timezone: 'utc',
-  fsync: 'interval',
-  fsyncIntervalMs: 1000,
-};
+import { defaultsOf, Type, withMessage, type Problem, type Static } from '../api.js';
 
 export const PLACEHOLDERS = ['system', 'kind', 'systemName', 'kindName', 'date'] as const;
-const KEYS = Object.keys(FILE_DEFAULTS);
 
-export function validateFileOptions(o: Record<string, unknown>, path: string): ConfigError[] {
-  const errors = checkKeys(o, KEYS, path);
-  errors.push(...checkString(o.directory, joinPath(path, 'directory')));
-  const pp = joinPath(path, 'pattern');
-  const patternErrors = checkString(o.pattern, pp);
-  errors.push(...patternErrors);
-  if (!patternErrors.length) {
-    const pattern = o.pattern as string;
-    for (const m of pattern.matchAll(/\{([^}]*)\}/g)) {
-      if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
-        errors.push({ path: pp, message: `unknown placeholder {${m[1]}}`, hint: `allowed: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` });
-      }
-    }
-    if (pattern.startsWith('/') || pattern.split(/[\\/]/).includes('..') || /[\\/]$/.test(pattern)) {
-      errors.push({ path: pp, message: 'pattern must be a relative file name inside directory', hint: 'e.g. {system}{kind}-{date}.jsonl' });
-    }
+const PLACEHOLDER_HINT = `allowed: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`;
+
+/**
+ * A relative file name inside the directory, built from literal text and known
+ * placeholders: not absolute, no `..` segment, no trailing slash.
+ */
+const PATTERN_RE = `^(?![\\\\/])(?!(?:.*[\\\\/])?\\.\\.(?:[\\\\/]|$))(?!.*[\\\\/]$)(?:[^{}]|\\{(?:${PLACEHOLDERS.join('|')})\\})+$`;
+
+function patternProblems(value: unknown): Problem[] {
+  if (typeof value !== 'string' || value === '') return [{ message: `expected a non-empty string, got ${JSON.stringify(value)}` }];
+  const problems: Problem[] = [];
+  for (const m of value.matchAll(/\{([^{}]*)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) problems.push({ message: `unknown placeholder ${m[0]}`, hint: PLACEHOLDER_HINT });
   }
-  errors.push(...checkInt(o.maxBytes, 0, Number.MAX_SAFE_INTEGER, joinPath(path, 'maxBytes')));
-  errors.push(...checkEnum(o.timezone, ['utc', 'local'], joinPath(path, 'timezone')));
-  errors.push(...checkEnum(o.fsync, ['never', 'interval', 'batch'], joinPath(path, 'fsync')));
-  errors.push(...checkInt(o.fsyncIntervalMs, 10, 3_600_000, joinPath(path, 'fsyncIntervalMs')));
-  return errors;
+  if (/[{}]/.test(value.replace(/\{[^{}]*\}/g, ''))) problems.push({ message: 'unmatched { or } in pattern', hint: PLACEHOLDER_HINT });
+  if (/^[\\/]/.test(value) || value.split(/[\\/]/).includes('..') || /[\\/]$/.test(value)) {
+    problems.push({ message: 'pattern must be a relative file name inside directory', hint: 'e.g. {system}{kind}-{date}.jsonl' });
+  }
+  return problems;
 }
+
+export const FileOptionsSchema = Type.Object(
+  {
+    directory: Type.String({
+      minLength: 1,
+      default: './distlog-data',
+      description: 'Folder for the files; relative to the config file\'s folder. Created if missing.',
+    }),
+    pattern: withMessage(
+      Type.String({
+        pattern: PATTERN_RE,
+        default: '{system}{kind}-{date}.jsonl',
+        description: 'File name pattern; placeholders: {system} {kind} {systemName} {kindName} {date} (YYYY-MM-DD).',
+      }),
+      patternProblems,
+    ),
+    maxBytes: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 256 * 1024 * 1024,
+      description: 'Rotate a file before it would grow past this many bytes (0 = never by size).',
+    }),
+    timezone: Type.Union([Type.Literal('utc'), Type.Literal('local')], {
+      default: 'utc',
+      description: 'Time zone of {date}; a new date starts a new file (rotation by day).',
+    }),
+    fsync: Type.Union([Type.Literal('never'), Type.Literal('interval'), Type.Literal('batch')], {
+      default: 'interval',
+      description: 'never: leave it to the OS; interval: every fsyncIntervalMs; batch: after every consumed batch.',
+    }),
+    fsyncIntervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 1000 }),
+  },
+  { additionalProperties: false, description: 'Options of the file plugin: every record as one JSON line.' },
+);
+
+export type FileOptions = Static<typeof FileOptionsSchema>;
+export type FsyncPolicy = FileOptions['fsync'];
+
+/** The defaults the schema declares (for tests and embedders building options by hand). */
+export const FILE_DEFAULTS = defaultsOf(FileOptionsSchema) as FileOptions;

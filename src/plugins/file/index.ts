@@ -1,15 +1,14 @@
 /** The `file` plugin: LogEntry JSON lines on disk, rotated by size and by day. */
 import type { PluginFactory } from '../api.js';
-import { FILE_DEFAULTS, validateFileOptions, type FileOptions } from './config.js';
+import { FileOptionsSchema } from './config.js';
 import { FileSink } from './sink.js';
 
-export const filePlugin: PluginFactory<FileOptions> = {
+export const filePlugin: PluginFactory<typeof FileOptionsSchema> = {
   type: 'file',
-  defaults: FILE_DEFAULTS,
-  validate: validateFileOptions,
+  configSchema: FileOptionsSchema,
   create: (options, ctx) => new FileSink(options, ctx),
 };
 
 export { FileSink } from './sink.js';
-export { FILE_DEFAULTS, PLACEHOLDERS, validateFileOptions } from './config.js';
+export { FileOptionsSchema, FILE_DEFAULTS, PLACEHOLDERS } from './config.js';
 export type { FileOptions, FsyncPolicy } from './config.js';
