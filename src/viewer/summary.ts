@@ -1,0 +1,49 @@
+/** One line's worth of facts about a task, for the recent-tasks list. */
+import { compareTime } from './record-order.js';
+import type { ScopeNode, ScopeStatus, TaskTree } from './tree-types.js';
+
+export interface TaskSummary {
+  task: string;
+  /** The root scope's enter message, else the task's earliest record's message. */
+  title: string;
+  services: readonly string[];
+  /** The root scope's status. */
+  status: ScopeStatus;
+  /** The task is sealed and its root scope never ended (records lost, or a crash). */
+  incomplete: boolean;
+  /** First record time (ns, decimal string). */
+  start: string;
+  /** The root scope's duration, else the time between its first and last record. */
+  durationMs: number | undefined;
+  errorCount: number;
+  recordCount: number;
+  partial: boolean;
+}
+
+function earliest(n: ScopeNode, best: { time: string; message: string } | undefined): { time: string; message: string } | undefined {
+  for (const r of n.records) if (best === undefined || compareTime(r.timeUnixNano, best.time) < 0) best = { time: r.timeUnixNano, message: r.message };
+  for (const c of n.children) best = earliest(c, best);
+  return best;
+}
+
+function spanMs(from: string, to: string): number | undefined {
+  if (!/^\d+$/.test(from) || !/^\d+$/.test(to)) return undefined;
+  return Number(BigInt(to) - BigInt(from)) / 1e6;
+}
+
+export function summarize(t: TaskTree): TaskSummary {
+  const root = t.root;
+  const title = root.enter?.message ?? earliest(t.unattributed, earliest(root, undefined))?.message ?? '';
+  return {
+    task: t.task,
+    title,
+    services: t.services,
+    status: root.status,
+    incomplete: t.sealed && root.status === 'running',
+    start: t.firstTime,
+    durationMs: root.durationMs ?? spanMs(t.firstTime, t.lastTime),
+    errorCount: t.errorCount,
+    recordCount: t.recordCount,
+    partial: t.partial,
+  };
+}
