@@ -10,7 +10,7 @@ const RESET = '\x1b[0m';
 export type Paint = (code: string, text: string) => string;
 
 export function painter(color: boolean): Paint {
-  return color ? (code, text) => (text === '' ? '' : `${code}${text}${RESET}`) : (_code, text) => text;
+  return color ? (code, text) => (text === '' || code === '' ? text : `${code}${text}${RESET}`) : (_code, text) => text;
 }
 
 /** 0.006 ms, 1.5 ms, 123 ms, 1.23 s, 61.2 s: three significant digits. */

@@ -6,7 +6,7 @@
  * attributes, outcome, duration) and per record (level, message, attributes);
  * a multi-line message and a record's exception (type: message, then the
  * stack) are indented under their record; a scope's records come by seq, its
- * subtasks among them where they started.
+ * subtasks and its records without seq among them by time.
  */
 import type { LogEntry } from '../protocol/log-entry.js';
 import { compareTime } from './record-order.js';
@@ -32,11 +32,14 @@ interface Ctx {
   lines: string[];
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : word.endsWith('ch') ? 'es' : 's'}`;
 
 function startOf(n: ScopeNode): string {
   return n.enter?.timeUnixNano ?? n.records[0]?.timeUnixNano ?? '9';
 }
+
+/** A node, not a record (both have a `kind`). */
+const isNode = (x: LogEntry | ScopeNode): x is ScopeNode => 'children' in x;
 
 function hasFailure(n: ScopeNode): boolean {
   return n.subtreeErrors > 0 || n.status === 'failed';
@@ -87,7 +90,7 @@ function scope(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
   const icon = n.status === 'failed' ? ctx.paint(RED, '✘') : n.status === 'ok' ? ctx.paint(GREEN, '✔') : '▸';
   const services = n.services.length ? ` ${ctx.paint(DIM, `[${n.services.join(', ')}]`)}` : '';
   if (n.kind === 'span') {
-    ctx.lines.push(`${pad}◦ span ${[...n.spans].join(',')}${services}`);
+    ctx.lines.push(`${pad}${ctx.paint(n.subtreeErrors ? RED : '', '◦')} span ${[...n.spans].join(',')}${services}`);
   } else {
     const title = n.enter?.message ?? (n.path === '' ? '(task: enter record missing)' : '(enter record missing)');
     const attrs = n.enter ? formatAttributes(n.enter) : '';
@@ -100,9 +103,13 @@ function scope(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
   body(n, level, `${pad}  `, ctx);
 }
 
-/** Records (without enter and end) by seq, subtasks placed by their start time among them. */
+/**
+ * Records (without enter and end) by seq; records without seq (plain OTLP in a
+ * scope) and subtasks merged in by time, each list keeping its own order.
+ */
 function body(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
-  const records = n.records.filter((r) => r !== n.enter && r !== n.end);
+  const bySeq = n.records.filter((r) => r !== n.enter && r !== n.end && r.seq !== undefined);
+  const byTime = n.records.filter((r) => r !== n.enter && r !== n.end && r.seq === undefined);
   let children = [...n.children];
   let hidden = 0;
   let hiddenFailed = 0;
@@ -114,14 +121,23 @@ function body(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
     hidden = children.filter((c) => !hasFailure(c)).length;
     children = children.filter(hasFailure);
   }
-  let c = 0;
-  for (const r of records) {
-    while (c < children.length && compareTime(startOf(children[c]!), r.timeUnixNano) < 0) scope(children[c++]!, level + 1, pad, ctx);
-    record(r, pad, ctx);
+  // four lists, each in its own order (scopes by path: their parent's allocation order)
+  const lists: Array<Array<LogEntry | ScopeNode>> = [bySeq, byTime, children.filter((x) => x.kind === 'scope'), children.filter((x) => x.kind !== 'scope')];
+  const heads = [0, 0, 0, 0];
+  const timeOf = (x: LogEntry | ScopeNode): string => (isNode(x) ? startOf(x) : x.timeUnixNano);
+  for (;;) {
+    let pick = -1;
+    for (let k = 0; k < lists.length; k++) {
+      const x = lists[k]![heads[k]!];
+      if (x !== undefined && (pick < 0 || compareTime(timeOf(x), timeOf(lists[pick]![heads[pick]!]!)) < 0)) pick = k;
+    }
+    if (pick < 0) break;
+    const x = lists[pick]![heads[pick]!++]!;
+    if (isNode(x)) scope(x, level + 1, pad, ctx);
+    else record(x, pad, ctx);
   }
-  while (c < children.length) scope(children[c++]!, level + 1, pad, ctx);
   if (hidden > 0) {
-    const what = ctx.failedOnly && level < ctx.depth ? `${plural(hidden, 'branch')} without failure hidden` : `${plural(hidden, 'subtask')} below${hiddenFailed ? `, ${hiddenFailed} with failures` : ''}`;
+    const what = ctx.failedOnly && level < ctx.depth ? `${plural(hidden, 'branch')} without failure hidden` : `${plural(hidden, 'branch')} below${hiddenFailed ? `, ${hiddenFailed} with failures` : ''}`;
     ctx.lines.push(`${pad}${ctx.paint(DIM, `… ${what}`)}`);
   }
 }
