@@ -280,6 +280,6 @@ export class TaskState implements TaskTree {
       if (changed) this.markChanged(n);
       if (changed || force) for (const c of n.children) if (c.python) visit(c, false);
     };
-    for (const sibling of node.parent?.children ?? []) if (sibling.python || sibling === node) visit(sibling, sibling === node);
+    for (const sibling of node.parent?.children ?? [node]) if (sibling.python || sibling === node) visit(sibling, sibling === node);
   }
 }
