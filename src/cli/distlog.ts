@@ -32,4 +32,9 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
+// `distlog tree | head`: a closed pipe ends the output, not with a stack trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -18,7 +18,7 @@ export function renderTaskList(summaries: readonly TaskSummary[], opts: { color?
       s.task,
       statusWord(s),
       formatTime(s.start),
-      s.durationMs === undefined ? '-' : formatDuration(s.durationMs),
+      s.durationMs === undefined ? '-' : `${s.durationAtLeast ? '≥' : ''}${formatDuration(s.durationMs)}`,
       String(s.errorCount),
       safeText(s.services.join(',')) || '-',
       (title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title) + (s.partial ? ' (partial)' : ''),

@@ -13,8 +13,10 @@ export interface TaskSummary {
   incomplete: boolean;
   /** First record time (ns, decimal string). */
   start: string;
-  /** The root scope's duration, else the time between its first and last record. */
+  /** The root scope's duration, else (durationAtLeast) the time between the task's first and last record. */
   durationMs: number | undefined;
+  /** durationMs is a lower bound: the root scope has not ended (or its end record is missing). */
+  durationAtLeast: boolean;
   errorCount: number;
   recordCount: number;
   partial: boolean;
@@ -41,7 +43,8 @@ export function summarize(t: TaskTree): TaskSummary {
     status: root.status,
     incomplete: t.sealed && root.status === 'running',
     start: t.firstTime,
-    durationMs: root.durationMs ?? spanMs(t.firstTime, t.lastTime),
+    durationMs: root.durationMs ?? (t.recordCount > 1 ? spanMs(t.firstTime, t.lastTime) : undefined),
+    durationAtLeast: root.durationMs === undefined,
     errorCount: t.errorCount,
     recordCount: t.recordCount,
     partial: t.partial,
