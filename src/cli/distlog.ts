@@ -7,9 +7,9 @@
  *                          the JSON lines of distlogd's file plugin (src/cli/tree-command.ts)
  */
 import { readFileSync } from 'node:fs';
-import { TREE_USAGE, runTreeCommand } from './tree-command.js';
+import { TREE_SYNOPSIS, runTreeCommand } from './tree-command.js';
 
-const USAGE = `${TREE_USAGE}
+const USAGE = `${TREE_SYNOPSIS}      (distlog tree --help: details)
        distlog --version`;
 
 async function main(argv: string[]): Promise<number> {

@@ -18,8 +18,11 @@ import {
   type TaskTree,
 } from '../viewer/index.js';
 
-export const TREE_USAGE = `usage: distlog tree [TASK] [FILE|DIR...] [--from file:DIR] [--depth N] [--failed] [--since T]
-                   [--limit N] [--color|--no-color]
+/** The command's synopsis, for the `distlog` usage text. */
+export const TREE_SYNOPSIS = `usage: distlog tree [TASK] [FILE|DIR...] [--from file:DIR] [--depth N] [--failed] [--since T]
+                   [--limit N] [--color|--no-color]`;
+
+export const TREE_USAGE = `${TREE_SYNOPSIS}
   TASK         a task id or a unique prefix of one: print its whole tree;
                without TASK, list the recent tasks
   FILE|DIR     JSON lines written by distlogd's file plugin; a folder means every

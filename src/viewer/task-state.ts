@@ -41,6 +41,8 @@ export class TaskState implements TaskTree {
   private readonly spanNodes = new Map<string, TreeNode>();
   /** Span nodes under `unattributed`, by the parent span id they wait for. */
   private readonly waiting = new Map<string, Set<TreeNode>>();
+  /** The parent span id each waiting span node waits for. */
+  private readonly waitingFor = new Map<TreeNode, string>();
   private readonly serviceCounts = new Map<string, number>();
   /** Records in arrival order with their node, for per-task eviction. */
   private readonly arrivals: LogEntry[] = [];
@@ -201,20 +203,21 @@ export class TaskState implements TaskTree {
         let set = this.waiting.get(parentSpan);
         if (!set) this.waiting.set(parentSpan, (set = new Set()));
         set.add(sn);
+        this.waitingFor.set(sn, parentSpan);
       }
     }
     return sn;
   }
 
   private isWaiting(sn: TreeNode): boolean {
-    for (const set of this.waiting.values()) if (set.has(sn)) return true;
-    return false;
+    return this.waitingFor.has(sn);
   }
 
   private adoptWaiting(span: string, parent: TreeNode): void {
     const set = this.waiting.get(span);
     if (!set) return;
     this.waiting.delete(span);
+    for (const w of set) this.waitingFor.delete(w);
     for (const w of set) if (this.nodes.get(w.id) === w && !this.isAncestorOrSelf(w, parent)) this.move(w, parent);
   }
 
