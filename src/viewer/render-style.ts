@@ -26,11 +26,15 @@ export function formatDuration(ms: number): string {
  */
 const HIDDEN_PREFIXES = ['exception.', 'code.', 'thread.'];
 
-/** A record's attributes as `k=v` pairs, without the hidden ones. */
-export function formatAttributes(e: LogEntry): string {
+/**
+ * A record's attributes as `k=v` pairs, without the hidden ones and without
+ * those equal in `shown` (its scope's context, already on the scope's line).
+ */
+export function formatAttributes(e: LogEntry, shown?: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(e.attributes)) {
     if (HIDDEN_PREFIXES.some((p) => k.startsWith(p))) continue;
+    if (shown && k in shown && (shown[k] === v || JSON.stringify(shown[k]) === JSON.stringify(v))) continue;
     parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   return parts.join(' ');

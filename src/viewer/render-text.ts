@@ -46,9 +46,9 @@ function hasFailure(n: ScopeNode): boolean {
 }
 
 /** The record's message (continuation lines aligned under its first line) and its exception. */
-function recordBody(e: LogEntry, pad: string, head: string, ctx: Ctx): void {
+function recordBody(e: LogEntry, pad: string, head: string, ctx: Ctx, scopeContext: Record<string, unknown> | undefined): void {
   const [first = '', ...more] = safeText(e.message).split('\n');
-  const attrs = formatAttributes(e);
+  const attrs = formatAttributes(e, scopeContext);
   ctx.lines.push(`${head}${first}${attrs ? ` ${ctx.paint(DIM, safeText(attrs))}` : ''}`);
   for (const line of more) ctx.lines.push(`${pad}${line}`);
   exception(e, pad, ctx);
@@ -70,9 +70,10 @@ function exception(e: LogEntry, pad: string, ctx: Ctx): void {
   }
 }
 
-function record(e: LogEntry, pad: string, ctx: Ctx): void {
+/** A record line; attributes equal to its scope's context (shown on the scope's line) are left out. */
+function record(e: LogEntry, pad: string, ctx: Ctx, scopeContext?: Record<string, unknown>): void {
   const level = ctx.paint(levelPaint(e), safeText(e.level).padEnd(LEVEL_WIDTH));
-  recordBody(e, `${pad}${' '.repeat(LEVEL_WIDTH + 1)}`, `${pad}${level} `, ctx);
+  recordBody(e, `${pad}${' '.repeat(LEVEL_WIDTH + 1)}`, `${pad}${level} `, ctx, scopeContext);
 }
 
 function outcome(n: ScopeNode, title: string, ctx: Ctx): string {
@@ -134,7 +135,7 @@ function body(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
     if (pick < 0) break;
     const x = lists[pick]![heads[pick]!++]!;
     if (isNode(x)) scope(x, level + 1, pad, ctx);
-    else record(x, pad, ctx);
+    else record(x, pad, ctx, n.enter?.attributes);
   }
   if (hidden > 0) {
     const what = ctx.failedOnly && level < ctx.depth ? `${plural(hidden, 'branch')} without failure hidden` : `${plural(hidden, 'branch')} below${hiddenFailed ? `, ${hiddenFailed} with failures` : ''}`;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { decodeMessage, type LogEntry } from '../../src/protocol/index.js';
+import { LOG_ENTRY_VERSION, decodeMessage, type LogEntry } from '../../src/protocol/index.js';
 
 export const T = 'a'.repeat(32);
 const BASE = 1_795_568_645_000_000_000n;
@@ -9,7 +9,7 @@ export const at = (ms: number): string => String(BASE + BigInt(Math.round(ms * 1
 
 export function entry(over: Partial<LogEntry>): LogEntry {
   return {
-    v: 1,
+    v: LOG_ENTRY_VERSION,
     timeUnixNano: at(0),
     level: 'INFO',
     severity: 9,
