@@ -23,6 +23,7 @@ function node(n: ScopeNode): unknown {
     errors: n.errors,
     subtreeErrors: n.subtreeErrors,
     missingSeqs: n.missingSeqs,
+    enterCount: n.enterCount,
     python: n.python,
     records: n.records.map((r) => JSON.stringify(r)),
     children: n.children.map(node),

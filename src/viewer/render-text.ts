@@ -10,7 +10,7 @@
  */
 import type { LogEntry } from '../protocol/log-entry.js';
 import { compareTime } from './record-order.js';
-import { DIM, GREEN, RED, formatAttributes, formatDuration, levelPaint, painter, safeText, type Paint } from './render-style.js';
+import { DIM, GREEN, RED, YELLOW, formatAttributes, formatDuration, levelPaint, painter, safeText, type Paint } from './render-style.js';
 import type { ScopeNode, TaskTree } from './tree-types.js';
 
 export interface RenderOptions {
@@ -84,6 +84,7 @@ function outcome(n: ScopeNode, title: string, ctx: Ctx): string {
   }
   if (n.durationMs !== undefined) parts.push(formatDuration(n.durationMs));
   if (n.missingSeqs > 0) parts.push(ctx.paint(DIM, `${plural(n.missingSeqs, 'record')} missing`));
+  if (n.enterCount > 1) parts.push(ctx.paint(YELLOW, `${n.enterCount} scopes share this path`));
   return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
 

@@ -63,9 +63,12 @@ export function recomputeEnds(node: TreeNode, sealed: boolean): boolean {
   const before = { end: node.end, status: node.status, enter: node.enter };
   let enter: LogEntry | undefined;
   let end: LogEntry | undefined;
+  let enters = 0;
   for (const r of node.records) {
-    if (r.event === 'enter' && enter === undefined) enter = r;
-    else if (r.event === 'exit' || r.event === 'fail') end = r;
+    if (r.event === 'enter') {
+      enters++;
+      if (enter === undefined) enter = r;
+    } else if (r.event === 'exit' || r.event === 'fail') end = r;
   }
   let inferred = false;
   let failed = end?.event === 'fail';
@@ -85,6 +88,7 @@ export function recomputeEnds(node: TreeNode, sealed: boolean): boolean {
       }
     }
   }
+  node.enterCount = enters;
   node.enter = enter;
   node.end = end;
   node.endInferred = inferred;

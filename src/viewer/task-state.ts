@@ -172,6 +172,11 @@ export class TaskState implements TaskTree {
     const sn = this.spanNodes.get(span);
     if (sn) {
       this.merged = true;
+      const awaited = this.waitingFor.get(sn);
+      if (awaited !== undefined) {
+        this.waiting.get(awaited)?.delete(sn);
+        this.waitingFor.delete(sn);
+      }
       this.spanNodes.delete(span);
       this.nodes.delete(sn.id);
       this.detach(sn);

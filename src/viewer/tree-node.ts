@@ -21,6 +21,7 @@ export class TreeNode implements ScopeNode {
   errors = 0;
   subtreeErrors = 0;
   missingSeqs = 0;
+  enterCount = 0;
   python = false;
   /** Earliest record time: places span nodes among their siblings. */
   firstTime: string | undefined = undefined;

@@ -46,6 +46,12 @@ export interface ScopeNode {
   readonly subtreeErrors: number;
   /** Seq numbers missing between 0 and the highest seq seen (lost or not yet arrived). */
   readonly missingSeqs: number;
+  /**
+   * Enter records seen (event 'enter'). More than one means several scopes share
+   * this path: e.g. two requests from a non-distlog caller each joined the trace
+   * at path '' (their span ids tell them apart; the tree does not split them yet).
+   */
+  readonly enterCount: number;
   /** Some record of it comes from the 2018 Python distlog. */
   readonly python: boolean;
 }

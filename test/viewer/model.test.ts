@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TreeModel, buildTrees, type ScopeNode } from '../../src/viewer/index.js';
+import { TreeModel, buildTrees, renderTask, type ScopeNode } from '../../src/viewer/index.js';
 import { T, at, entry, error } from './helpers.js';
 import { H, Q, S2, Z, checkout } from './scenario.js';
 
@@ -95,5 +95,18 @@ describe('tree model', () => {
 
   it('refuses bad bounds with a message naming the option', () => {
     assert.throws(() => new TreeModel({ maxTasks: 0 }), /maxTasks must be a positive integer, got 0/);
+  });
+});
+
+describe('tree model: a path shared by two scopes', () => {
+  it('keeps both scopes\' records and says that they share the path', () => {
+    const t = buildTrees([
+      entry({ task: T, path: '', span: 'a1'.repeat(8), parentSpan: 'c1'.repeat(8), seq: 0, event: 'enter', message: 'GET /a' }),
+      entry({ task: T, path: '', span: 'b1'.repeat(8), parentSpan: 'c2'.repeat(8), seq: 0, event: 'enter', message: 'GET /b' }),
+      entry({ task: T, path: '', span: 'b1'.repeat(8), seq: 1, message: 'in b' }),
+    ]).task(T)!;
+    assert.equal(t.root.enterCount, 2);
+    assert.equal(t.root.records.length, 3);
+    assert.match(renderTask(t), /· 2 scopes share this path/);
   });
 });
