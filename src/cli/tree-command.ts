@@ -43,6 +43,7 @@ export interface TreeIo {
 
 const PROBLEMS_SHOWN = 10;
 const LOOSE_SHOWN = 20;
+const MAX_TASKS = 100_000;
 const DEFAULT_DIR = './distlog-data';
 
 class UsageError extends Error {}
@@ -121,7 +122,8 @@ async function run(args: string[], io: TreeIo): Promise<number> {
   }
   const source: RecordSource = new FileRecordSource(paths, io.stdin);
 
-  const model = new TreeModel();
+  // the list needs every task of the files (a failed one may be old); records stay bounded
+  const model = new TreeModel({ maxTasks: MAX_TASKS });
   let problems = 0;
   for await (const e of source.records((p) => {
     problems++;
