@@ -108,6 +108,7 @@ async function run(args: string[], io: TreeIo): Promise<number> {
   const paths: string[] = [];
   for (const p of positionals) {
     if (p === '-' || existsSync(p)) paths.push(p);
+    else if (/[/\\]|\.jsonl?$/.test(p)) throw new UsageError(`${p}: no such file or folder`);
     else if (task === undefined) task = p;
     else throw new UsageError(`${JSON.stringify(p)}: no such file or folder (the task is ${JSON.stringify(task)})`);
   }

@@ -111,6 +111,9 @@ describe('distlog tree', () => {
     assert.match(store.stderr, /--from mongodb: reading from stores is not available yet; use file:DIR/);
     const since = await run([dir, '--since', 'yesterday']);
     assert.match(since.stderr, /--since: expected an ISO time .* got "yesterday"/);
+    const typo = await run([T, `${dir}/nope.jsonl`]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /^distlog tree: .*\/nope\.jsonl: no such file or folder\n/);
     const option = await run(['--frobnicate']);
     assert.equal(option.code, 2);
     assert.match(option.stderr, /Unknown option '--frobnicate'/);
