@@ -44,8 +44,9 @@ export class TaskState implements TaskTree {
   /** The parent span id each waiting span node waits for. */
   private readonly waitingFor = new Map<TreeNode, string>();
   private readonly serviceCounts = new Map<string, number>();
-  /** Records in arrival order with their node, for per-task eviction. */
-  private readonly arrivals: LogEntry[] = [];
+  /** Records in arrival order from `head` on, for per-task eviction. */
+  private arrivals: LogEntry[] = [];
+  private head = 0;
   private readonly holder = new Map<LogEntry, TreeNode>();
   private changed = new Set<TreeNode>();
   /** Set when records moved into a node during this add: its ends must be recomputed. */
@@ -114,18 +115,16 @@ export class TaskState implements TaskTree {
     }
   }
 
-  /** Drops the oldest-arrived records (never a scope's enter or end) down to `max`; returns how many. */
+  /**
+   * Drops the oldest-arrived records down to `max`; returns how many. A scope's
+   * enter and end records are kept (they leave the queue: they stay in the tree).
+   */
   trimTo(max: number): number {
     let dropped = 0;
-    let i = 0;
-    const keep: LogEntry[] = [];
-    while (this.recordCount > max && i < this.arrivals.length) {
-      const e = this.arrivals[i++]!;
+    while (this.recordCount > max && this.head < this.arrivals.length) {
+      const e = this.arrivals[this.head++]!;
       const node = this.holder.get(e)!;
-      if (node.enter === e || node.end === e) {
-        keep.push(e);
-        continue;
-      }
+      if (node.enter === e || node.end === e) continue;
       this.bubble(node, node.removeRecord(e));
       this.holder.delete(e);
       const service = serviceOf(e);
@@ -138,7 +137,11 @@ export class TaskState implements TaskTree {
       this.partial = true;
       dropped++;
     }
-    this.arrivals.splice(0, i, ...keep);
+    // compact now and then: amortised O(1) per record
+    if (this.head > 1024 && this.head * 2 > this.arrivals.length) {
+      this.arrivals = this.arrivals.slice(this.head);
+      this.head = 0;
+    }
     return dropped;
   }
 

@@ -30,8 +30,8 @@ export class TreeNode implements ScopeNode {
   private readonly serviceCounts = new Map<string, number>();
   private readonly seqCounts = new Map<number, number>();
   private maxSeq = -1;
-  /** Seqs whose only record was evicted: a known loss, not a gap. */
-  private readonly evictedSeqs = new Set<number>();
+  /** Seqs whose only record was evicted: a known loss, not a gap (a count: a set would grow without bound). */
+  private evictedSeqs = 0;
 
   constructor(
     readonly id: string,
@@ -46,7 +46,6 @@ export class TreeNode implements ScopeNode {
     if (e.seq !== undefined) {
       this.seqCounts.set(e.seq, (this.seqCounts.get(e.seq) ?? 0) + 1);
       if (e.seq > this.maxSeq) this.maxSeq = e.seq;
-      this.evictedSeqs.delete(e.seq);
       this.updateMissing();
     }
     const service = serviceOf(e);
@@ -76,7 +75,7 @@ export class TreeNode implements ScopeNode {
       const n = this.seqCounts.get(e.seq)! - 1;
       if (n === 0) {
         this.seqCounts.delete(e.seq);
-        this.evictedSeqs.add(e.seq);
+        this.evictedSeqs++;
       } else this.seqCounts.set(e.seq, n);
       this.updateMissing();
     }
@@ -96,7 +95,8 @@ export class TreeNode implements ScopeNode {
   }
 
   private updateMissing(): void {
-    this.missingSeqs = this.maxSeq + 1 - this.seqCounts.size - this.evictedSeqs.size;
+    // a late copy of an evicted seq would count twice: never below 0
+    this.missingSeqs = Math.max(0, this.maxSeq + 1 - this.seqCounts.size - this.evictedSeqs);
   }
 
   /** Scope children by path number first, then span children by first time, then span id. */
