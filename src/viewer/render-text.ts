@@ -94,7 +94,7 @@ function scope(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
   if (n.kind === 'span') {
     ctx.lines.push(`${pad}${ctx.paint(n.subtreeErrors ? RED : '', '◦')} span ${[...n.spans].join(',')}${services}`);
   } else {
-    const title = n.enter?.message ?? (n.path === '' ? '(task: enter record missing)' : '(enter record missing)');
+    const title = n.enter?.message ?? (n.records.length === 0 ? '(no records of this scope)' : '(enter record missing)');
     const attrs = n.enter ? formatAttributes(n.enter) : '';
     const where = n.path ? `${n.path} ` : '';
     const [first = '', ...more] = safeText(title).split('\n');

@@ -11,11 +11,15 @@
  *   scope owns the span ids of its path records), else to a span node of
  *   its own, hung under the scope or span its parentSpan names; with no known
  *   parent it waits under `unattributed` and moves when that parent appears;
- * - a record with neither path nor span goes to `unattributed`.
+ * - a record with neither path nor span goes to `unattributed`;
+ * - scopes that joined the trace at path '' from a non-distlog caller get their
+ *   own namespace (node ids `j:<span>:<path>`) under the task root, see
+ *   joined-roots.ts; their records move there once the links are known.
  * Every move keeps the error counts of all ancestors right (the bubbling flag).
  */
 import type { LogEntry } from '../protocol/log-entry.js';
 import { compareTime, isPythonOriginal, parentPath, serviceOf } from './record-order.js';
+import { ScopeLinks } from './joined-roots.js';
 import { recomputeEnds } from './scope-ends.js';
 import { TreeNode } from './tree-node.js';
 import type { ScopeNode, TaskTree } from './tree-types.js';
@@ -43,6 +47,12 @@ export class TaskState implements TaskTree {
   private readonly waiting = new Map<string, Set<TreeNode>>();
   /** The parent span id each waiting span node waits for. */
   private readonly waitingFor = new Map<TreeNode, string>();
+  /** The parent span id that placed a span node under a scope or span. */
+  private readonly attachedBy = new Map<TreeNode, string>();
+  private readonly links = new ScopeLinks();
+  /** Records with a span id held by scope nodes, by span: what moves when a namespace changes. */
+  private readonly bySpan = new Map<string, Set<LogEntry>>();
+  private readonly namespaceOfNode = new Map<TreeNode, string>();
   private readonly serviceCounts = new Map<string, number>();
   /** Records in arrival order from `head` on, for per-task eviction. */
   private arrivals: LogEntry[] = [];
@@ -54,6 +64,7 @@ export class TaskState implements TaskTree {
 
   constructor(readonly task: string) {
     this.root = this.newNode('p:', 'scope', '');
+    this.namespaceOfNode.set(this.root, '');
     this.unattributed = this.newNode('u', 'unattributed', undefined);
   }
 
@@ -100,9 +111,11 @@ export class TaskState implements TaskTree {
     this.recordCount++;
     const service = serviceOf(e);
     if (service !== undefined) this.serviceCounts.set(service, (this.serviceCounts.get(service) ?? 0) + 1);
+    const relink = e.span !== undefined && e.path !== undefined && e.event !== undefined && this.links.learn(e.span, e.path, e.parentSpan);
     const node = this.place(e);
     this.insertRecord(node, e);
     this.arrivals.push(e);
+    if (relink && this.links.joined) this.relink();
     // a plain record cannot change the ends of a scope that marks its own events
     if (node.python || e.event !== undefined || this.merged || node.parent?.python) this.refreshEnds(node);
   }
@@ -125,8 +138,9 @@ export class TaskState implements TaskTree {
       const e = this.arrivals[this.head++]!;
       const node = this.holder.get(e)!;
       if (node.enter === e || node.end === e) continue;
-      this.bubble(node, node.removeRecord(e));
+      this.bubble(node, node.removeRecord(e, true));
       this.holder.delete(e);
+      if (e.span !== undefined) this.bySpan.get(e.span)?.delete(e);
       const service = serviceOf(e);
       if (service !== undefined) {
         const n = this.serviceCounts.get(service)! - 1;
@@ -149,7 +163,8 @@ export class TaskState implements TaskTree {
     let path = e.path;
     if (path === undefined && isPythonOriginal(e) && pythonRootKey(e)) path = '';
     if (path !== undefined) {
-      const node = this.scopeNode(path);
+      const ns = e.span !== undefined && this.links.joined ? this.links.namespaceOf(e.span) : '';
+      const node = this.scopeNode(ns, path);
       if (e.span !== undefined) this.claimSpan(e.span, node);
       return node;
     }
@@ -157,14 +172,57 @@ export class TaskState implements TaskTree {
     return this.unattributed;
   }
 
-  private scopeNode(path: string): TreeNode {
-    const id = `p:${path}`;
+  /** The scope node of a path in a namespace ('' = the task's own tree), made with its missing ancestors. */
+  private scopeNode(ns: string, path: string): TreeNode {
+    const id = ns === '' ? `p:${path}` : `j:${ns}:${path}`;
     let node = this.nodes.get(id);
     if (node) return node;
     node = this.newNode(id, 'scope', path);
-    this.scopeNode(parentPath(path)).insertChild(node);
+    this.namespaceOfNode.set(node, ns);
+    // a joined root hangs under the task root: its caller is outside distlog
+    (path === '' ? this.root : this.scopeNode(ns, parentPath(path))).insertChild(node);
     this.markChanged(node);
     return node;
+  }
+
+  /**
+   * A scope link arrived in a task with joined roots: spans whose namespace
+   * changed move, with their records and the span nodes they hold, and the
+   * scope nodes they leave empty go.
+   */
+  private relink(): void {
+    for (const [span, owner] of [...this.spanOwner]) {
+      const ns = this.links.namespaceOf(span);
+      if (ns === this.namespaceOfNode.get(owner)) continue;
+      const target = this.scopeNode(ns, owner.path!);
+      const touched = new Set<TreeNode>([owner, target]);
+      for (const r of this.bySpan.get(span) ?? []) {
+        const from = this.holder.get(r)!;
+        const to = r.path === undefined || r.path === owner.path ? target : this.scopeNode(ns, r.path);
+        this.bubble(from, from.removeRecord(r, false));
+        this.insertRecord(to, r);
+        touched.add(from).add(to);
+      }
+      owner.spans.delete(span);
+      target.spans.add(span);
+      this.spanOwner.set(span, target);
+      for (const c of [...owner.children]) if (c.kind === 'span' && this.attachedBy.get(c) === span) this.move(c, target);
+      for (const n of touched) if (this.nodes.get(n.id) === n && recomputeEnds(n, this.sealed)) this.markChanged(n);
+      for (const n of touched) this.prune(n);
+    }
+  }
+
+  /** Removes a scope node left without records or children, and such ancestors. */
+  private prune(node: TreeNode | undefined): void {
+    while (node && node !== this.root && node.kind === 'scope' && node.records.length === 0 && node.children.length === 0 && this.nodes.get(node.id) === node) {
+      const parent = node.parent;
+      this.detach(node);
+      this.nodes.delete(node.id);
+      this.namespaceOfNode.delete(node);
+      for (const s of node.spans) if (this.spanOwner.get(s) === node) this.spanOwner.delete(s);
+      this.changed.add(node);
+      node = parent;
+    }
   }
 
   /** A scope's span id: records that carry only this span belong to the scope. */
@@ -184,7 +242,7 @@ export class TaskState implements TaskTree {
       this.nodes.delete(sn.id);
       this.detach(sn);
       for (const r of [...sn.records]) {
-        this.bubble(sn, sn.removeRecord(r));
+        this.bubble(sn, sn.removeRecord(r, false));
         this.insertRecord(node, r);
       }
       for (const c of [...sn.children]) {
@@ -206,8 +264,10 @@ export class TaskState implements TaskTree {
     }
     if (parentSpan !== undefined && sn.parent === this.unattributed && !this.isWaiting(sn)) {
       const target = this.spanOwner.get(parentSpan) ?? this.spanNodes.get(parentSpan);
-      if (target !== undefined && !this.isAncestorOrSelf(sn, target)) this.move(sn, target);
-      else {
+      if (target !== undefined && !this.isAncestorOrSelf(sn, target)) {
+        this.move(sn, target);
+        this.attachedBy.set(sn, parentSpan);
+      } else {
         let set = this.waiting.get(parentSpan);
         if (!set) this.waiting.set(parentSpan, (set = new Set()));
         set.add(sn);
@@ -226,7 +286,12 @@ export class TaskState implements TaskTree {
     if (!set) return;
     this.waiting.delete(span);
     for (const w of set) this.waitingFor.delete(w);
-    for (const w of set) if (this.nodes.get(w.id) === w && !this.isAncestorOrSelf(w, parent)) this.move(w, parent);
+    for (const w of set) {
+      if (this.nodes.get(w.id) === w && !this.isAncestorOrSelf(w, parent)) {
+        this.move(w, parent);
+        this.attachedBy.set(w, span);
+      }
+    }
   }
 
   private isAncestorOrSelf(candidate: TreeNode, of: TreeNode): boolean {
@@ -259,6 +324,11 @@ export class TaskState implements TaskTree {
     const firstBefore = node.firstTime;
     this.bubble(node, node.addRecord(e));
     this.holder.set(e, node);
+    if (node.kind === 'scope' && e.span !== undefined) {
+      let set = this.bySpan.get(e.span);
+      if (!set) this.bySpan.set(e.span, (set = new Set()));
+      set.add(e);
+    }
     // a span node's place among its siblings follows its first time
     if (node.kind === 'span' && node.parent && node.firstTime !== firstBefore) {
       const parent = node.parent;

@@ -66,8 +66,11 @@ export class TreeNode implements ScopeNode {
     return 0;
   }
 
-  /** Removes a record (memory bound); returns the change in errors. */
-  removeRecord(e: LogEntry): number {
+  /**
+   * Removes a record: evicted (memory bound: its seq stays known, not a gap) or
+   * moved to another node (as if never here). Returns the change in errors.
+   */
+  removeRecord(e: LogEntry, evicted: boolean): number {
     const i = this.records.indexOf(e);
     if (i < 0) return 0;
     this.records.splice(i, 1);
@@ -75,7 +78,8 @@ export class TreeNode implements ScopeNode {
       const n = this.seqCounts.get(e.seq)! - 1;
       if (n === 0) {
         this.seqCounts.delete(e.seq);
-        this.evictedSeqs++;
+        if (evicted) this.evictedSeqs++;
+        else if (e.seq === this.maxSeq) this.maxSeq = Math.max(-1, ...this.seqCounts.keys());
       } else this.seqCounts.set(e.seq, n);
       this.updateMissing();
     }
@@ -102,7 +106,8 @@ export class TreeNode implements ScopeNode {
   /** Scope children by path number first, then span children by first time, then span id. */
   static compareChildren(a: TreeNode, b: TreeNode): number {
     if (a.kind !== b.kind) return a.kind === 'scope' ? -1 : 1;
-    if (a.kind === 'scope') return lastPathNumber(a.path!) - lastPathNumber(b.path!);
+    // joined roots (path '') first, by id
+    if (a.kind === 'scope') return lastPathNumber(a.path!) - lastPathNumber(b.path!) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return compareTime(a.firstTime ?? '9', b.firstTime ?? '9') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   }
 

@@ -16,7 +16,10 @@ export type ScopeStatus = 'running' | 'ok' | 'failed';
 export type NodeKind = 'scope' | 'span' | 'unattributed';
 
 export interface ScopeNode {
-  /** Unique within its task: `p:<path>`, `s:<span id>` or `u`. */
+  /**
+   * Unique within its task: `p:<path>` (the task's own scopes), `j:<span>:<path>`
+   * (a scope that joined a foreign trace at '', and its subtasks), `s:<span id>`, `u`.
+   */
   readonly id: string;
   readonly kind: NodeKind;
   readonly task: string;

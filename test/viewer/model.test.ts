@@ -98,15 +98,41 @@ describe('tree model', () => {
   });
 });
 
-describe('tree model: a path shared by two scopes', () => {
-  it('keeps both scopes\' records and says that they share the path', () => {
+describe('tree model: scopes that joined a foreign trace at path \'\'', () => {
+  const A = 'a1'.repeat(8);
+  const A1 = 'a2'.repeat(8);
+  const B = 'b1'.repeat(8);
+  const B1 = 'b2'.repeat(8);
+  const G = (n: number) => `c${n}`.repeat(8);
+  const records = () => [
+    // two calls from a non-distlog gateway: each service opens its scope at '' with the gateway's span as parent
+    entry({ task: T, path: '', span: A, parentSpan: G(1), seq: 0, event: 'enter', message: 'GET /a', resource: { 'service.name': 'a' } }),
+    entry({ task: T, path: '1', span: A1, seq: 1, message: 'in a/1', resource: { 'service.name': 'a' } }),
+    entry({ task: T, path: '1', span: A1, parentSpan: A, seq: 0, event: 'enter', message: 'a step', resource: { 'service.name': 'a' } }),
+    entry({ task: T, path: '', span: B, parentSpan: G(2), seq: 0, event: 'enter', message: 'GET /b', resource: { 'service.name': 'b' } }),
+    entry({ task: T, path: '1', span: B1, parentSpan: B, seq: 0, event: 'enter', message: 'b step', resource: { 'service.name': 'b' } }),
+    error({ task: T, path: '1', span: B1, parentSpan: B, seq: 1, event: 'fail', message: 'FAILED b step', resource: { 'service.name': 'b' } }),
+    entry({ task: T, span: 'dd'.repeat(8), parentSpan: A1, message: 'plain OTLP under a/1' }),
+  ];
+
+  it('gives each joined scope its own subtree under the task root, whatever the order', () => {
+    for (const order of [records(), records().reverse()]) {
+      const t = buildTrees(order).task(T)!;
+      assert.equal(shape(t.root), `p:(j:${A}:(j:${A}:1(s:${'dd'.repeat(8)})) j:${B}:(j:${B}:1))`);
+      assert.deepEqual(messages(t.node(`j:${A}:1`)!), ['a step', 'in a/1']);
+      assert.equal(t.node(`j:${B}:1`)!.status, 'failed');
+      assert.equal(t.root.subtreeErrors, 1);
+      assert.equal(t.root.records.length, 0);
+      assert.match(renderTask(t), /^▸ \(no records of this scope\) · no end record\n {2}▸ GET \/a \[a\]/m);
+    }
+  });
+
+  it('says when scopes without span ids share one path', () => {
     const t = buildTrees([
-      entry({ task: T, path: '', span: 'a1'.repeat(8), parentSpan: 'c1'.repeat(8), seq: 0, event: 'enter', message: 'GET /a' }),
-      entry({ task: T, path: '', span: 'b1'.repeat(8), parentSpan: 'c2'.repeat(8), seq: 0, event: 'enter', message: 'GET /b' }),
-      entry({ task: T, path: '', span: 'b1'.repeat(8), seq: 1, message: 'in b' }),
+      entry({ task: T, path: '1', seq: 0, event: 'enter', message: 'first' }),
+      entry({ task: T, path: '1', seq: 0, event: 'enter', message: 'second' }),
     ]).task(T)!;
-    assert.equal(t.root.enterCount, 2);
-    assert.equal(t.root.records.length, 3);
-    assert.match(renderTask(t), /· 2 scopes share this path/);
+    assert.equal(t.node('p:1')!.enterCount, 2);
+    assert.match(renderTask(t), /\n {2}▸ 1 first \[svc\] · no end record · 2 scopes share this path\n {4}INFO {2}second$/);
   });
 });

@@ -21,11 +21,13 @@ function sdkTask(r: Random, task: string): LogEntry[] {
     const span = hex16(r);
     spans.push(span);
     const resource = { 'service.name': service, 'process.pid': service.length };
-    const base = { task, path, span, ...(parentSpan ? { parentSpan } : {}), resource };
+    const base = { task, path, span, resource };
+    // as the SDK does: only a scope's enter, exit and fail records carry its parent span
+    const link = parentSpan ? { parentSpan } : {};
     let ms = start;
     // a millisecond clock: several records share a time, seq orders them
     const tick = () => (ms += pick(r, [0, 0, 1]));
-    out.push(entry({ ...base, seq: 0, event: 'enter', message: `enter ${path}`, timeUnixNano: at(tick()) }));
+    out.push(entry({ ...base, ...link, seq: 0, event: 'enter', message: `enter ${path}`, timeUnixNano: at(tick()) }));
     let seq = 1;
     let child = 0;
     for (let i = 0, n = Math.floor(r() * 4); i < n; i++) {
@@ -38,11 +40,13 @@ function sdkTask(r: Random, task: string): LogEntry[] {
       }
     }
     const end = r();
-    if (end < 0.6) out.push(entry({ ...base, seq: seq++, event: 'exit', message: `done ${path}`, durationMs: ms - start, timeUnixNano: at(tick()) }));
-    else if (end < 0.8) out.push(entry({ ...base, seq: seq++, event: 'fail', level: 'ERROR', severity: 17, message: `FAILED enter ${path}`, exception: { type: 'E', message: 'x' }, timeUnixNano: at(tick()) }));
+    if (end < 0.6) out.push(entry({ ...base, ...link, seq: seq++, event: 'exit', message: `done ${path}`, durationMs: ms - start, timeUnixNano: at(tick()) }));
+    else if (end < 0.8) out.push(entry({ ...base, ...link, seq: seq++, event: 'fail', level: 'ERROR', severity: 17, message: `FAILED enter ${path}`, exception: { type: 'E', message: 'x' }, timeUnixNano: at(tick()) }));
     if (r() < 0.3) seq++; // a lost record: a gap in seq
   };
-  scope('', undefined, 'orders', 0, 0);
+  // the task's own root, or scopes that joined it at '' from non-distlog callers
+  if (r() < 0.6) scope('', undefined, 'orders', 0, 0);
+  else for (let k = 0, n = 1 + Math.floor(r() * 3); k < n; k++) scope('', hex16(r), pick(r, ['orders', 'bank']), 0, k * 5);
   // plain OTLP: records in a scope's span, span chains, unknown parents, no span at all
   const otlpSpans: string[] = [];
   for (let i = 0, n = Math.floor(r() * 6); i < n; i++) {
@@ -123,16 +127,19 @@ describe('permutation property', () => {
 
   it('the generator makes trees worth testing: nested scopes, span nodes, unattributed records, inferred ends', () => {
     let nested = 0;
+    // p:1/ in the task's own tree or j:<span>:1/ in a joined one
     let spanNodes = 0;
     let unattributed = 0;
     let inferred = 0;
+    let joined = 0;
     for (let seed = 1; seed <= 60; seed++) {
       const sdk = canonical(sdkTask(rng(seed), 't'), 't').sealed;
-      if (sdk.includes('"id":"p:1/')) nested++;
+      if (/"id":"(p|j:[0-9a-f]{16}):1\//.test(sdk)) nested++;
       if (sdk.includes('"kind":"span"')) spanNodes++;
+      if (/"id":"j:[0-9a-f]{16}:1/.test(sdk)) joined++;
       if (/"unattributed":\{[^]*"records":\["/.test(sdk)) unattributed++;
       if (canonical(pythonTask(rng(seed), 'p'), 'p').live.includes('"endInferred":true')) inferred++;
     }
-    assert.ok(nested > 5 && spanNodes > 5 && unattributed > 5 && inferred > 5, JSON.stringify({ nested, spanNodes, unattributed, inferred }));
+    assert.ok(nested > 5 && spanNodes > 5 && unattributed > 5 && inferred > 5 && joined > 5, JSON.stringify({ nested, spanNodes, unattributed, inferred, joined }));
   });
 });
