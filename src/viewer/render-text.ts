@@ -94,7 +94,7 @@ function scope(n: ScopeNode, level: number, pad: string, ctx: Ctx): void {
   if (n.kind === 'span') {
     ctx.lines.push(`${pad}${ctx.paint(n.subtreeErrors ? RED : '', '◦')} span ${[...n.spans].join(',')}${services}`);
   } else {
-    const title = n.enter?.message ?? (n.records.length === 0 ? '(no records of this scope)' : '(enter record missing)');
+    const title = n.enter?.message ?? (n.records.length > 0 ? '(enter record missing)' : n.path === '' && n.children.some((c) => c.id.startsWith('j:')) ? '(begun outside distlog)' : '(no records of this scope)');
     const attrs = n.enter ? formatAttributes(n.enter) : '';
     const where = n.path ? `${n.path} ` : '';
     const [first = '', ...more] = safeText(title).split('\n');

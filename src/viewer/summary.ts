@@ -33,15 +33,27 @@ function spanMs(from: string, to: string): number | undefined {
   return Number(BigInt(to) - BigInt(from)) / 1e6;
 }
 
+/**
+ * The task's status: its root scope's, or, when the root wrote nothing (the
+ * task began outside distlog, its scopes joined it), its top scopes' together.
+ */
+function taskStatus(root: ScopeNode): ScopeStatus {
+  if (root.records.length > 0 || root.children.length === 0) return root.status;
+  const tops = root.children.filter((c) => c.kind === 'scope');
+  if (tops.some((c) => c.status === 'failed')) return 'failed';
+  return tops.length > 0 && tops.every((c) => c.status === 'ok') ? 'ok' : 'running';
+}
+
 export function summarize(t: TaskTree): TaskSummary {
   const root = t.root;
+  const status = taskStatus(root);
   const title = root.enter?.message ?? earliest(t.unattributed, earliest(root, undefined))?.message ?? '';
   return {
     task: t.task,
     title,
     services: t.services,
-    status: root.status,
-    incomplete: t.sealed && root.status === 'running',
+    status,
+    incomplete: t.sealed && status === 'running',
     start: t.firstTime,
     durationMs: root.durationMs ?? (t.recordCount > 1 ? spanMs(t.firstTime, t.lastTime) : undefined),
     durationAtLeast: root.durationMs === undefined,

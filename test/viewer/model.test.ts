@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TreeModel, buildTrees, renderTask, type ScopeNode } from '../../src/viewer/index.js';
+import { TreeModel, buildTrees, renderTask, summarize, type ScopeNode } from '../../src/viewer/index.js';
 import { T, at, entry, error } from './helpers.js';
 import { H, Q, S2, Z, checkout } from './scenario.js';
 
@@ -123,8 +123,16 @@ describe('tree model: scopes that joined a foreign trace at path \'\'', () => {
       assert.equal(t.node(`j:${B}:1`)!.status, 'failed');
       assert.equal(t.root.subtreeErrors, 1);
       assert.equal(t.root.records.length, 0);
-      assert.match(renderTask(t), /^▸ \(no records of this scope\) · no end record\n {2}▸ GET \/a \[a\]/m);
+      assert.match(renderTask(t), /^▸ \(begun outside distlog\) · no end record\n {2}▸ GET \/a \[a\]/m);
+      assert.equal(summarize(t).status, 'running', 'GET /a and GET /b never ended');
     }
+  });
+
+  it('a task begun outside distlog takes its status from the scopes that joined it', () => {
+    const failedB = error({ task: T, path: '', span: B, parentSpan: G(2), seq: 1, event: 'fail', message: 'FAILED GET /b', resource: { 'service.name': 'b' } });
+    const t = buildTrees([...records(), failedB]).task(T)!;
+    assert.equal(summarize(t).status, 'failed');
+    assert.equal(summarize(t).title, 'GET /a');
   });
 
   it('says when scopes without span ids share one path', () => {
