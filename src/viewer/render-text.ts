@@ -34,8 +34,19 @@ interface Ctx {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : word.endsWith('ch') ? 'es' : 's'}`;
 
+/** Later than any real time (compareTime orders by length first). */
+const NEVER = '9'.repeat(22);
+
+/** When a node began: its enter record, its first record, or its earliest child (a placeholder). */
 function startOf(n: ScopeNode): string {
-  return n.enter?.timeUnixNano ?? n.records[0]?.timeUnixNano ?? '9';
+  const own = n.enter?.timeUnixNano ?? n.records[0]?.timeUnixNano;
+  if (own !== undefined) return own;
+  let best = NEVER;
+  for (const c of n.children) {
+    const t = startOf(c);
+    if (compareTime(t, best) < 0) best = t;
+  }
+  return best;
 }
 
 /** A node, not a record (both have a `kind`). */

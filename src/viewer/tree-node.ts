@@ -7,6 +7,9 @@ import type { LogEntry } from '../protocol/log-entry.js';
 import { compareTime, insertionIndex, isError, isPythonOriginal, lastPathNumber, processKey, serviceOf } from './record-order.js';
 import type { NodeKind, ScopeNode, ScopeStatus } from './tree-types.js';
 
+/** Later than any real time (compareTime orders by length first). */
+const NEVER = '9'.repeat(22);
+
 export class TreeNode implements ScopeNode {
   readonly spans = new Set<string>();
   parent: TreeNode | undefined = undefined;
@@ -108,7 +111,7 @@ export class TreeNode implements ScopeNode {
     if (a.kind !== b.kind) return a.kind === 'scope' ? -1 : 1;
     // joined roots (path '') first, by id
     if (a.kind === 'scope') return lastPathNumber(a.path!) - lastPathNumber(b.path!) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    return compareTime(a.firstTime ?? '9', b.firstTime ?? '9') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return compareTime(a.firstTime ?? NEVER, b.firstTime ?? NEVER) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   }
 
   insertChild(child: TreeNode): void {

@@ -116,3 +116,25 @@ describe('text renderer', () => {
     assert.equal(renderLoose(m.loose), 'outside any task · 1 record\n  INFO  outside');
   });
 });
+
+describe('text renderer: placement by time', () => {
+  it('places a subtask whose own records are missing where its first descendant began', () => {
+    const t = buildTrees([
+      entry({ task: T, path: '', seq: 0, event: 'enter', message: 'job', timeUnixNano: at(0) }),
+      entry({ task: T, path: '', seq: 1, message: 'before', timeUnixNano: at(1) }),
+      entry({ task: T, path: '2/1', seq: 0, event: 'enter', message: 'remote', timeUnixNano: at(2) }),
+      entry({ task: T, path: '', seq: 2, message: 'after', timeUnixNano: at(3) }),
+    ]).task(T)!;
+    assert.equal(
+      renderTask(t),
+      [
+        'task aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa · svc · 4 records',
+        '▸ job [svc] · no end record',
+        '  INFO  before',
+        '  ▸ 2 (no records of this scope) · no end record',
+        '    ▸ 2/1 remote [svc] · no end record',
+        '  INFO  after',
+      ].join('\n'),
+    );
+  });
+});
