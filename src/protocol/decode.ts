@@ -10,7 +10,8 @@
 import { ProtocolError, type EntryError } from './errors.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
 import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
-import { decodeEnvelope, parseJsonPayload } from './json-codec.js';
+import { DEFAULT_MAX_ENTRIES, decodeEnvelope, exceedsEntries, parseJsonPayload } from './json-codec.js';
+import { checkRecordValues, checkResource, checkValues } from './validate.js';
 import { fromPythonRecord, looksLikePythonRecord } from './python.js';
 import { decodeOtlp } from './otlp-decode.js';
 import { WireError } from './proto-wire.js';
@@ -18,6 +19,8 @@ import { WireError } from './proto-wire.js';
 export interface DecodeLimits {
   /** Largest payload accepted, in bytes (default: no limit; the socket's maxMsgSize is the first line). */
   maxMessageBytes?: number;
+  /** Most records accepted in one message (default 100,000); a message with more is refused whole. */
+  maxEntries?: number;
 }
 
 export interface DecodedMessage {
@@ -58,23 +61,96 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
     throw new ProtocolError('size', `topic "${t}": payload of ${payload.length} bytes exceeds the limit of ${max} bytes (maxMessageBytes)`, t);
   }
 
+  const maxEntries = limits?.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (topic.encoding === 'O') {
+    let d;
     try {
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
-      const d = decodeOtlp(payload, { system: topic.system, kind: 'L' });
-      return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+      d = decodeOtlp(payload, { system: topic.system, kind: 'L' });
     } catch (err) {
       if (err instanceof WireError) {
         throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message}`, t, { cause: err });
       }
+      // The AnyValue reader recurses once per nesting level: a deep enough value overflows the stack.
+      if (err instanceof RangeError) {
+        throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message} (values nested too deep)`, t, { cause: err });
+      }
       throw err;
     }
+    if (d.entries.length + d.errors.length > maxEntries) {
+      throw new ProtocolError('size', `topic "${t}": ${d.entries.length + d.errors.length} records, more than the limit of ${maxEntries} (maxEntries)`, t);
+    }
+    const entries = keepBounded(d.entries, d.errors, topic);
+    return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
   }
 
+  if (exceedsEntries(payload, maxEntries)) {
+    throw new ProtocolError('size', `topic "${t}": more than ${maxEntries} records in one message (maxEntries)`, t);
+  }
   const value = parseJsonPayload(payload, t);
   if (looksLikePythonRecord(value)) {
     return { topic, entries: [fromPythonRecord(value, topic)], meta: {}, source: 'python-distlog', errors: [] };
   }
-  const d = decodeEnvelope(value, t);
-  return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+  const d = decodeEnvelope(value, t, maxEntries);
+  const entries = keepBounded(d.entries, d.errors, topic);
+  return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
+}
+
+/** Longest entry error message passed on; longer ones are cut (they quote sender data). */
+const MAX_ERROR_CHARS = 300;
+
+/**
+ * Moves records a payload may not carry from `entries` to `errors`:
+ * - a system other than the topic's: the topic byte decides where a record goes
+ *   (a sender on `T` must not write into production files; JSON records carry
+ *   `system` and OTLP resources `distlog.system`, and a mismatch is refused);
+ * - (OTLP) values nested deeper or shaped otherwise than validation allows for
+ *   JSON records (validate.ts checkValues), so every encoding has the same bounds.
+ * `errors` keeps its order by index; indexes are positions in the message.
+ */
+function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic): LogEntry[] {
+  // An error message may quote the sender's value: keep what reaches the operator's log short.
+  for (const x of errors) {
+    if (x.message.length > MAX_ERROR_CHARS) x.message = `${x.message.slice(0, MAX_ERROR_CHARS)}... (${x.message.length} chars)`;
+  }
+  const json = topic.encoding === 'J';
+  // JSON records were validated already; OTLP ones share a resource per ResourceLogs: check each once.
+  let lastResource: unknown;
+  const problem = (e: LogEntry): [string, string] | undefined => {
+    if (json) return undefined;
+    if (e.resource !== lastResource) {
+      const r = checkResource(e.resource);
+      if (r) return r;
+      lastResource = e.resource;
+    }
+    return checkRecordValues(e);
+  };
+  let firstBad = -1;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.system !== topic.system || problem(e) !== undefined) { firstBad = i; break; }
+  }
+  if (firstBad < 0) return entries;
+  // Rare path: rebuild both lists. A kept record's index in the message is its
+  // position among kept records plus the records dropped before it.
+  const dropped = [...errors].sort((a, b) => a.index - b.index);
+  const kept: LogEntry[] = [];
+  const out: EntryError[] = [];
+  let di = 0;
+  let index = 0;
+  for (const e of entries) {
+    while (di < dropped.length && dropped[di]!.index <= index) { out.push(dropped[di]!); di++; index++; }
+    const where = `entries[${index}]`;
+    const values = json ? undefined : checkValues(e);
+    if (e.system !== topic.system) {
+      out.push({ index, path: `${where}.system`, message: `"${e.system}" differs from the topic's system byte "${topic.system}"; a sender writes only to its own system` });
+    } else if (values !== undefined) {
+      out.push({ index, path: `${where}.${values[0]}`, message: values[1] });
+    } else kept.push(e);
+    index++;
+  }
+  while (di < dropped.length) out.push(dropped[di++]!);
+  errors.length = 0;
+  for (const x of out) errors.push(x);
+  return kept;
 }

@@ -1,7 +1,9 @@
 /**
  * Finds where a JSON text goes wrong, as a byte offset, for error messages. Used
  * only after JSON.parse has failed (V8's messages give a UTF-16 index at best, and
- * none for some errors), so it favours clarity over speed.
+ * none for some errors), so it favours clarity over speed, but stays linear:
+ * it runs on whatever a sender made up. Accepts what parseJsonPayload accepts
+ * beyond JSON (NaN, Infinity, -Infinity).
  */
 export interface JsonErrorLocation {
   offset: number;
@@ -58,7 +60,8 @@ export function locateJsonError(b: Uint8Array): JsonErrorLocation {
     if (i === start) fail(`unexpected ${show()}`);
   };
   const value = (depth: number): void => {
-    if (depth > 2000) fail('nesting too deep');
+    // Recursion bound for this locator only (JSON.parse has none): say so rather than blame this byte.
+    if (depth > 2000) fail('nested more than 2000 levels deep; the syntax error, if any, lies further on');
     ws();
     const c = b[i];
     if (c === 0x7b) {
@@ -90,6 +93,10 @@ export function locateJsonError(b: Uint8Array): JsonErrorLocation {
     if (c === 0x74) return lit('true');
     if (c === 0x66) return lit('false');
     if (c === 0x6e) return lit('null');
+    // Python's json writes these; parseJsonPayload accepts them, so they are no error here.
+    if (c === 0x4e) return lit('NaN');
+    if (c === 0x49) return lit('Infinity');
+    if (c === 0x2d && b[i + 1] === 0x49) { i++; return lit('Infinity'); }
     if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return number();
     fail(`unexpected ${show()}`);
   };

@@ -51,6 +51,119 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Deepest nesting of maps and arrays inside one attribute, resource attribute or
+ * body value. JSON.parse builds any depth without recursion, but every plugin
+ * that serialises a record recurses (JSON.stringify overflowed the stack on a
+ * 10,000-deep attribute and cost its whole batch): refused here, per record.
+ * OpenTelemetry's own SDKs write far shallower values.
+ */
+export const MAX_VALUE_DEPTH = 32;
+
+/** Resource attributes that plugins print and filter on: strings or absent. */
+const STRING_RESOURCE_KEYS = ['service.name', 'host.name'] as const;
+
+/** A key for an error path: quoted, cut to 40 characters. */
+function showKey(k: string): string {
+  return JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}...` : k);
+}
+
+const REPLACED_PROTOTYPE = 'expected plain data (string, number, boolean, null, array, map); an object with another prototype (a "__proto__" key assigned rather than defined?) is refused';
+
+/** Only plain data reaches plugins: maps with the plain or a null prototype, never class instances. */
+function isDataObject(v: object): boolean {
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+/** A problem found inside a value: the path below the value (innermost step first) and what. */
+interface ValueProblem {
+  steps: string[];
+  message: string;
+}
+
+/**
+ * First problem in an AnyValue-shaped value, or undefined. `depth` counts the maps
+ * and arrays the value sits in. The path is built only for a problem: this runs
+ * on every record the collector receives.
+ */
+function checkValue(v: unknown, depth: number): ValueProblem | undefined {
+  switch (typeof v) {
+    case 'string': case 'number': case 'boolean': case 'bigint':
+      return undefined;
+    case 'object': {
+      if (v === null || v instanceof Uint8Array) return undefined;
+      if (depth >= MAX_VALUE_DEPTH) return { steps: [], message: `nested more than ${MAX_VALUE_DEPTH} levels deep` };
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' || x === null) continue;
+          const bad = checkValue(x, depth + 1);
+          if (bad) { bad.steps.push(`[${i}]`); return bad; }
+        }
+        return undefined;
+      }
+      if (!isDataObject(v)) return { steps: [], message: REPLACED_PROTOTYPE };
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' || x === null) continue;
+        const bad = checkValue(x, depth + 1);
+        if (bad) { bad.steps.push(`[${showKey(k)}]`); return bad; }
+      }
+      return undefined;
+    }
+    default:
+      return { steps: [], message: `expected plain data (string, number, boolean, null, array, map), got ${typeof v}` };
+  }
+}
+
+/** [path, message] for a problem in the value at `where`. */
+function located(where: string, p: ValueProblem): [string, string] {
+  return [where + p.steps.reverse().join(''), p.message];
+}
+
+/** The problem in map `m`'s values, if any, located under `name`. */
+function checkMap(m: Record<string, unknown>, name: string): [string, string] | undefined {
+  for (const k in m) {
+    const v = m[k];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) continue;
+    const bad = checkValue(v, 0);
+    if (bad) return located(`${name}[${showKey(k)}]`, bad);
+  }
+  return undefined;
+}
+
+/**
+ * Bounds the values a record carries (attributes, resource, body): AnyValue
+ * shapes only, at most MAX_VALUE_DEPTH deep, and `service.name` / `host.name`
+ * strings (a `{"toString": "x"}` there broke every plugin that printed it).
+ * For records of every encoding; returns [path, message] for the first problem.
+ */
+export function checkValues(e: { attributes: Record<string, unknown>; resource: Record<string, unknown>; body?: unknown }): [string, string] | undefined {
+  return checkResource(e.resource) ?? checkRecordValues(e);
+}
+
+/** checkValues for the resource alone (records of one OTLP ResourceLogs share theirs: check it once). */
+export function checkResource(res: Record<string, unknown>): [string, string] | undefined {
+  if (!isDataObject(res)) return ['resource', REPLACED_PROTOTYPE];
+  for (const k of STRING_RESOURCE_KEYS) {
+    const v = res[k];
+    if (v !== undefined && typeof v !== 'string') return [`resource[${showKey(k)}]`, `expected a string, got ${describeValue(v)}`];
+  }
+  return checkMap(res, 'resource');
+}
+
+/** checkValues for what is the record's own: attributes and body. */
+export function checkRecordValues(e: { attributes: Record<string, unknown>; body?: unknown }): [string, string] | undefined {
+  // A decoder that assigned a `__proto__` key gave the map a prototype: filters would see its fields.
+  if (!isDataObject(e.attributes)) return ['attributes', REPLACED_PROTOTYPE];
+  const a = checkMap(e.attributes, 'attributes');
+  if (a) return a;
+  if (e.body === undefined || typeof e.body === 'string') return undefined;
+  const b = checkValue(e.body, 0);
+  return b && located('body', b);
+}
+
 const SYSTEMS: Record<string, true> = { T: true, S: true, P: true };
 const KINDS: Record<string, true> = { L: true, P: true };
 const EVENTS: Record<string, true> = { enter: true, exit: true, fail: true };
@@ -81,6 +194,8 @@ function check(e: Record<string, unknown>): [string, string] | undefined {
     if (isReservedAttribute(name)) return [`attributes["${name}"]`, 'the distlog. prefix is reserved; scope facts travel in their own fields'];
   }
   if (!isPlainObject(e.resource)) return ['resource', `expected an object, got ${describeValue(e.resource)}`];
+  const values = checkValues(e as { attributes: Record<string, unknown>; resource: Record<string, unknown> });
+  if (values !== undefined) return values;
   if (typeof e.system !== 'string' || SYSTEMS[e.system] !== true) return ['system', `expected "T", "S" or "P", got ${describeValue(e.system)}`];
   if (typeof e.kind !== 'string' || KINDS[e.kind] !== true) return ['kind', `expected "L" or "P", got ${describeValue(e.kind)}`];
 

@@ -4,7 +4,7 @@
  * (objects under %s/%o/%O, symbols, extra object arguments) goes to util.format,
  * so results always equal util.format's.
  */
-import { format } from 'node:util';
+import { format, types } from 'node:util';
 
 const PERCENT = 37; // '%'
 
@@ -34,7 +34,12 @@ export function countPlaceholders(msg: string): number {
 /** True for `{...}` literals and Object.create(null) objects; false for arrays, errors, class instances. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v);
+  let proto: unknown;
+  try {
+    proto = Object.getPrototypeOf(v);
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws is nobody's data
+  }
   return proto === Object.prototype || proto === null;
 }
 
@@ -115,4 +120,29 @@ export function splitArgs(msg: string, args: readonly unknown[]): SplitArgs {
     if (isPlainObject(last) && n > countPlaceholders(msg)) return { formatCount: n - 1, data: last };
   }
   return { formatCount: n, data: undefined };
+}
+
+export interface SplitLogArgs extends SplitArgs {
+  /** A trailing Error (before the data object, if any) that no placeholder consumes. */
+  error: Error | undefined;
+}
+
+/**
+ * splitArgs for log calls, which also take a trailing Error:
+ * `(msg, ...formatArgs, error?, data?)`. `error('failed', err)` and
+ * `error('failed', err, { id })` give the error apart; `error('failed: %s', err)`
+ * formats it, because the placeholder consumes it.
+ */
+export function splitLogArgs(msg: string, args: readonly unknown[]): SplitLogArgs {
+  const placeholders = countPlaceholders(msg);
+  let end = args.length;
+  let data: Record<string, unknown> | undefined;
+  let error: Error | undefined;
+  if (end > placeholders && isPlainObject(args[end - 1])) data = args[--end] as Record<string, unknown>;
+  if (end > placeholders && isErrorValue(args[end - 1])) error = args[--end] as Error;
+  return { formatCount: end, data, error };
+}
+
+function isErrorValue(v: unknown): boolean {
+  return v instanceof Error || types.isNativeError(v);
 }

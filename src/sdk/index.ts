@@ -1,4 +1,8 @@
-/** distlog: scoped, structured logging on OpenTelemetry. The public API. */
+/**
+ * `distlog`: the application API. Open scopes, log, propagate them, register
+ * the pipeline. Wiring for your own OpenTelemetry provider is in `distlog/otel`,
+ * test helpers in `distlog/testing`, the ZeroMQ exporter in `distlog/exporter`.
+ */
 export { register, type RegisterOptions, type DistlogHandle } from './register.js';
 export {
   task,
@@ -11,16 +15,13 @@ export {
   currentScope,
   type ScopeBody,
 } from './scopes.js';
-export { Scope, type ScopeContextData } from './scope.js';
-export type { TaskCarrier, CarrierInput } from './carrier.js';
+export type { Scope, ScopeContextData } from './scope.js';
+export type { TaskCarrier, CarrierInput } from './internal/carrier.js';
 export { getLogger, setLevel } from './loggers.js';
-export { Logger } from './logger.js';
-export { LevelRules, parseLevel, LEVEL_SEVERITY, type LevelName } from './levels.js';
+export type { Logger } from './logger.js';
+export type { LevelName } from './levels.js';
 export { perf } from './perf.js';
-export { ScopeProcessor, type ScopeProcessorOptions } from './scope-processor.js';
-export { DistlogBatchProcessor, type BatchOptions, type BatchStats } from './batch-processor.js';
-export { DistlogPropagator } from './propagator.js';
-export { InMemoryExporter } from './memory-exporter.js';
+export type { SdkStats } from './internal/health.js';
 export type { LogEntry } from '../protocol/log-entry.js';
-export { SCOPE_LOGGER_NAME } from './scope-records.js';
+export { SCOPE_LOGGER_NAME } from './internal/scope-records.js';
 export { PERF_LOGGER_NAME } from './perf.js';

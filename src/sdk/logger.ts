@@ -3,13 +3,22 @@
  * A thin front over an OpenTelemetry logger. The level check is one number
  * compare against a threshold cached when the level rules change, so a call
  * at a disabled level costs next to nothing.
+ *
+ * Arguments: `(msg, ...formatArgs, error?, data?)`. A trailing plain object no
+ * placeholder consumes is data (attributes); a trailing Error no placeholder
+ * consumes (`log.error('failed', err)`, the pino habit) fills the
+ * `exception.type/message/stacktrace` attributes instead of being pasted into
+ * the message. `log.error(err)` and `log.error(err, 'msg %s', x)` work too.
+ * A call never throws: a record that cannot be built is counted as dropped.
  */
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { emitRecord } from './otel-loggers.js';
-import { formatMessage, splitArgs } from './format.js';
+import { formatMessage, splitLogArgs } from './format.js';
+import { captureInto } from './internal/capture.js';
+import { emitRecord } from './internal/emit.js';
+import { errorMessage, exceptionAttributes, isError } from './internal/exception.js';
+import { sdkHealth } from './internal/health.js';
 import type { LevelName, LevelRules } from './levels.js';
 import { LEVEL_SEVERITY } from './levels.js';
-import { exceptionAttributes } from './scope-records.js';
 
 export class Logger {
   /** @internal lowest severity let through; refreshed by the level rules */
@@ -32,52 +41,77 @@ export class Logger {
   }
 
   trace(msg: string, ...args: unknown[]): void {
-    if (SeverityNumber.TRACE >= this.threshold) this.emit(SeverityNumber.TRACE, 'TRACE', msg, args, undefined);
+    if (SeverityNumber.TRACE >= this.threshold) this.emit(SeverityNumber.TRACE, 'TRACE', msg, args);
   }
   debug(msg: string, ...args: unknown[]): void {
-    if (SeverityNumber.DEBUG >= this.threshold) this.emit(SeverityNumber.DEBUG, 'DEBUG', msg, args, undefined);
+    if (SeverityNumber.DEBUG >= this.threshold) this.emit(SeverityNumber.DEBUG, 'DEBUG', msg, args);
   }
   info(msg: string, ...args: unknown[]): void {
-    if (SeverityNumber.INFO >= this.threshold) this.emit(SeverityNumber.INFO, 'INFO', msg, args, undefined);
+    if (SeverityNumber.INFO >= this.threshold) this.emit(SeverityNumber.INFO, 'INFO', msg, args);
   }
   warn(msg: string, ...args: unknown[]): void {
-    if (SeverityNumber.WARN >= this.threshold) this.emit(SeverityNumber.WARN, 'WARN', msg, args, undefined);
+    if (SeverityNumber.WARN >= this.threshold) this.emit(SeverityNumber.WARN, 'WARN', msg, args);
   }
   error(msg: string, ...args: unknown[]): void {
-    if (SeverityNumber.ERROR >= this.threshold) this.emit(SeverityNumber.ERROR, 'ERROR', msg, args, undefined);
+    if (SeverityNumber.ERROR >= this.threshold) this.emit(SeverityNumber.ERROR, 'ERROR', msg, args);
   }
   fatal(msg: string, ...args: unknown[]): void {
-    if (SeverityNumber.FATAL >= this.threshold) this.emit(SeverityNumber.FATAL, 'FATAL', msg, args, undefined);
+    if (SeverityNumber.FATAL >= this.threshold) this.emit(SeverityNumber.FATAL, 'FATAL', msg, args);
   }
 
   /** An ERROR record describing `err` (type, message, stack); message defaults to err.message. */
   exception(err: unknown, msg?: string, ...args: unknown[]): void {
     if (SeverityNumber.ERROR < this.threshold) return;
-    const text = msg ?? (err instanceof Error ? err.message : String(err));
-    this.emit(SeverityNumber.ERROR, 'ERROR', text, msg === undefined ? [] : args, exceptionAttributes(err));
+    try {
+      if (msg === undefined) this.emitWith(SeverityNumber.ERROR, 'ERROR', errorMessage(err), [], exceptionAttributes(err));
+      else this.emitWith(SeverityNumber.ERROR, 'ERROR', msg, args, exceptionAttributes(err));
+    } catch (e) {
+      sdkHealth.recordDropped(this.name, e);
+    }
   }
 
-  private emit(
+  private emit(severity: SeverityNumber, text: string, msg: string, args: unknown[]): void {
+    try {
+      if (typeof msg !== 'string' && isError(msg)) {
+        // pino's order: log.error(err) / log.error(err, 'msg %s', x)
+        const err: unknown = msg;
+        const [first, ...rest] = args;
+        if (typeof first === 'string') this.emitWith(severity, text, first, rest, exceptionAttributes(err));
+        else this.emitWith(severity, text, errorMessage(err), args, exceptionAttributes(err));
+        return;
+      }
+      this.emitWith(severity, text, msg, args, undefined);
+    } catch (e) {
+      sdkHealth.recordDropped(this.name, e);
+    }
+  }
+
+  private emitWith(
     severity: SeverityNumber,
     text: string,
     msg: string,
     args: unknown[],
-    extra: Record<string, string> | undefined,
+    exception: Record<string, string> | undefined,
   ): void {
-    let message = msg;
+    let message: string;
     let attributes: Record<string, unknown> | undefined;
-    try {
-      if (args.length > 0) {
-        const split = splitArgs(msg, args);
-        message = formatMessage(msg, args, split.formatCount);
-        attributes = split.data;
-      } else if (typeof msg !== 'string') {
-        message = String(msg);
+    if (typeof msg !== 'string') msg = String(msg);
+    if (args.length === 0) {
+      message = msg;
+    } else {
+      const split = splitLogArgs(msg, args);
+      if (split.data !== undefined) {
+        attributes = {};
+        captureInto(attributes, split.data, `a log call of ${this.name}`);
       }
-    } catch {
-      message = String(msg); // an argument whose inspection throws must not lose the record
+      if (split.error !== undefined && exception === undefined) exception = exceptionAttributes(split.error);
+      try {
+        message = formatMessage(msg, args, split.formatCount);
+      } catch {
+        message = String(msg); // an argument whose inspection throws must not lose the record
+      }
     }
-    if (extra) attributes = attributes ? { ...attributes, ...extra } : extra;
-    emitRecord(this.name, severity, text, message, attributes as never);
+    if (exception !== undefined) attributes = attributes === undefined ? exception : Object.assign(attributes, exception);
+    emitRecord(this.name, severity, text, message, attributes);
   }
 }

@@ -9,7 +9,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { ResourceCache, toLogEntry } from '../protocol/from-otel-record.js';
 import type { LogEntry, SystemCode } from '../protocol/log-entry.js';
 
-export class InMemoryExporter implements LogRecordExporter {
+export class InMemoryLogRecordExporter implements LogRecordExporter {
   private stored: ReadableLogRecord[] = [];
   private stopped = false;
   private readonly resources = new ResourceCache();

@@ -25,7 +25,8 @@ import { hostname } from 'node:os';
 import { DistlogBatchProcessor, type BatchOptions, type BatchStats } from './batch-processor.js';
 import { parseLevel, type LevelName } from './levels.js';
 import { levels } from './loggers.js';
-import { setPipeline } from './otel-loggers.js';
+import { sdkHealth, type SdkStats } from './internal/health.js';
+import { setPipeline } from './internal/pipeline.js';
 import { DistlogPropagator } from './propagator.js';
 import { ScopeProcessor } from './scope-processor.js';
 
@@ -58,6 +59,10 @@ export interface DistlogHandle {
   stats(): BatchStats[];
   /** Exports everything queued; resolves by the deadline at the latest. */
   flush(timeoutMs?: number): Promise<void>;
+  /** The same as flush(), by OpenTelemetry's name. */
+  forceFlush(timeoutMs?: number): Promise<void>;
+  /** Records the SDK could not build from application data (throwing getters, Proxies), and values it replaced. */
+  sdkStats(): SdkStats;
   /** Flushes, shuts the pipeline down and releases what register() installed. Safe to call twice. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -133,6 +138,8 @@ export function register(options: RegisterOptions = {}): DistlogHandle {
     installed: { contextManager, propagator, loggerProvider },
     stats: () => batches.map((b) => b.stats()),
     flush: (ms = timeoutMs) => withDeadline(provider.forceFlush(), ms),
+    forceFlush: (ms = timeoutMs) => withDeadline(provider.forceFlush(), ms),
+    sdkStats: () => sdkHealth.stats(),
     shutdown: (ms = timeoutMs) => {
       stopped ??= (async () => {
         process.off('beforeExit', onBeforeExit);

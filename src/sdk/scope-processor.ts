@@ -21,22 +21,26 @@ import {
   ATTR_SEQ,
   RESERVED_PREFIX,
 } from '../protocol/attributes.js';
+import { factsOf } from './internal/scope-facts.js';
+import { getScope } from './internal/scope-key.js';
 import type { LevelRules } from './levels.js';
-import { takePendingFacts } from './scope-event.js';
-import { getScope } from './scope.js';
 
-export interface ScopeProcessorOptions {
+export interface DistlogLogRecordProcessorOptions {
   /** Level rules applied to every record by logger name (none: everything passes). */
   levels?: LevelRules;
   /** Processors that receive each record after it is stamped (and only if it passed the levels). */
   next?: LogRecordProcessor[];
 }
 
-export class ScopeProcessor implements LogRecordProcessor {
+/**
+ * The processor that stamps records with their place in the task tree
+ * (`distlog.key`, `.seq`, `.path`, scope data, and the enter/exit/fail facts).
+ */
+export class DistlogLogRecordProcessor implements LogRecordProcessor {
   private readonly levels: LevelRules | undefined;
   private readonly next: LogRecordProcessor[];
 
-  constructor(options: ScopeProcessorOptions = {}) {
+  constructor(options: DistlogLogRecordProcessorOptions = {}) {
     this.levels = options.levels;
     this.next = options.next ?? [];
   }
@@ -47,8 +51,8 @@ export class ScopeProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: SdkLogRecord, ctx?: Context): void {
-    const facts = takePendingFacts();
     try {
+      const facts = factsOf(ctx);
       const sev = record.severityNumber;
       if (this.levels && sev && sev < this.levels.thresholdFor(record.instrumentationScope.name)) return;
 
@@ -90,3 +94,10 @@ export class ScopeProcessor implements LogRecordProcessor {
     await Promise.all(this.next.map((p) => p.shutdown().catch(() => undefined)));
   }
 }
+
+/** @deprecated Use DistlogLogRecordProcessor. */
+export const ScopeProcessor = DistlogLogRecordProcessor;
+/** @deprecated Use DistlogLogRecordProcessor. */
+export type ScopeProcessor = DistlogLogRecordProcessor;
+/** @deprecated Use DistlogLogRecordProcessorOptions. */
+export type ScopeProcessorOptions = DistlogLogRecordProcessorOptions;

@@ -2,20 +2,14 @@
  * One task or subtask: its identity in the tree and its running state.
  * A Scope is what `task()`/`to()`/`importTask()` hand to your code.
  */
-import { createContextKey, diag, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
+import { diag, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import { isReservedAttribute } from '../protocol/attributes.js';
 import { formatMessage, splitArgs } from './format.js';
-import { DISTLOG_MEMBER, serializeTraceState, withFrontMember, type Member } from './tracestate.js';
-import { emitExit, emitFail } from './scope-records.js';
-import { childCarrier, type TaskCarrier } from './carrier.js';
-
-/** Where the active Scope lives in an OpenTelemetry Context. */
-export const SCOPE_KEY = createContextKey('distlog.scope');
-
-export function getScope(ctx: Context): Scope | undefined {
-  return ctx.getValue(SCOPE_KEY) as Scope | undefined;
-}
+import { captureInto } from './internal/capture.js';
+import { childCarrier, type TaskCarrier } from './internal/carrier.js';
+import { emitExit, emitFail } from './internal/scope-records.js';
+import { SCOPE_KEY } from './internal/scope-key.js';
+import { DISTLOG_MEMBER, serializeTraceState, withFrontMember, type Member } from './internal/tracestate.js';
 
 export type ScopeContextData = Record<string, unknown>;
 
@@ -25,6 +19,8 @@ export interface ScopeInit {
   parentSpanId: string | undefined;
   path: string;
   message: string;
+  /** W3C trace flags, passed on unchanged to the scope's records and outgoing calls. */
+  traceFlags: number;
   /** Other vendors' tracestate members, kept for the scope's outgoing calls. */
   foreignMembers: readonly Member[];
   data: ScopeContextData | undefined;
@@ -32,21 +28,26 @@ export interface ScopeInit {
   orphan?: boolean;
 }
 
-let warnedReserved = false;
+/** Says once that reserved names in user context are ignored. */
+class ReservedNameWarning {
+  private warned = false;
 
-/** Copies user context, leaving out reserved `distlog.*` names (they would clobber correlation). */
-function cleanData(into: Record<string, unknown>, data: ScopeContextData | undefined): void {
-  if (!data) return;
-  for (const k of Object.keys(data)) {
-    if (isReservedAttribute(k)) {
-      if (!warnedReserved) {
-        warnedReserved = true;
-        diag.warn(`distlog: context key "${k}" is reserved (names starting with "distlog." are set by distlog) and was ignored`);
-      }
-      continue;
-    }
-    into[k] = data[k];
+  warn(key: string): void {
+    if (this.warned) return;
+    this.warned = true;
+    diag.warn(`distlog: context key "${key}" is reserved (names starting with "distlog." are set by distlog) and was ignored`);
   }
+}
+
+const reservedNameWarning = new ReservedNameWarning();
+
+/**
+ * Copies user context, leaving out reserved `distlog.*` names (they would
+ * clobber correlation). Never throws: see internal/capture.ts.
+ */
+function cleanData(into: Record<string, unknown>, data: ScopeContextData | undefined): void {
+  if (data === undefined || data === null) return;
+  captureInto(into, data, 'scope context data', (k) => reservedNameWarning.warn(k));
 }
 
 export class Scope {
@@ -93,7 +94,7 @@ export class Scope {
     this.spanContext = {
       traceId: init.taskId,
       spanId: init.spanId,
-      traceFlags: TraceFlags.SAMPLED,
+      traceFlags: init.traceFlags,
       isRemote: false,
       traceState: members.length > 0 ? new TraceState(serializeTraceState(members)) : undefined,
     };
@@ -118,8 +119,12 @@ export class Scope {
 
   /** Sets the message of the exit record (printf-style, like a log call). */
   success(msg: string, ...args: unknown[]): this {
-    const { formatCount } = splitArgs(msg, args);
-    this.successMessage = formatMessage(msg, args, formatCount);
+    try {
+      const { formatCount } = splitArgs(msg, args);
+      this.successMessage = formatMessage(msg, args, formatCount);
+    } catch {
+      this.successMessage = safeString(msg);
+    }
     return this;
   }
 
@@ -132,7 +137,7 @@ export class Scope {
   /**
    * A carrier for a subtask in another process: send its fields (as HTTP headers,
    * message properties, ...) and call `importTask(carrier, ...)` on the other side.
-   * Each call allocates a fresh subtask slot.
+   * Each call allocates a fresh subtask slot and a fresh parent span id.
    */
   foreignTask(): TaskCarrier {
     return childCarrier(this);
@@ -158,5 +163,14 @@ export class Scope {
     const detach = this.detach;
     this.detach = undefined;
     detach?.();
+  }
+}
+
+/** String(v), or a marker when even that throws (a Proxy, a throwing toString). */
+export function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return '[unprintable]';
   }
 }

@@ -4,11 +4,13 @@
  * AsyncLocalStorage underneath), never on a global stack, so concurrent
  * requests cannot see each other's scopes.
  */
-import { context, diag, trace, type Context } from '@opentelemetry/api';
+import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { formatMessage, isPlainObject, splitArgs } from './format.js';
-import { newSpanId, newTaskId } from './ids.js';
-import { emitEnter, emitExit, emitFail } from './scope-records.js';
-import { getScope, Scope, type ScopeContextData, type ScopeInit } from './scope.js';
+import { newSpanId, newTaskId } from './internal/ids.js';
+import { emitEnter, emitExit, emitFail } from './internal/scope-records.js';
+import { OnceWarning } from './internal/once.js';
+import { getScope } from './internal/scope-key.js';
+import { safeString, Scope, type ScopeContextData, type ScopeInit } from './scope.js';
 import {
   readHeader,
   remoteParentFrom,
@@ -18,7 +20,7 @@ import {
   type CarrierInput,
   type RemoteParent,
   type TaskCarrier,
-} from './carrier.js';
+} from './internal/carrier.js';
 
 export type ScopeBody<R> = (scope: Scope) => R;
 
@@ -28,7 +30,11 @@ interface Parsed {
   body: ScopeBody<unknown> | undefined;
 }
 
-/** `(msg, ...formatArgs, data?, body?)` → its parts. */
+/**
+ * `(msg, ...formatArgs, data?, body?)` → its parts. Never throws: arguments
+ * whose inspection throws (getters, Proxy traps) leave the message unformatted
+ * and the data out, and the scope still opens, so the body always runs.
+ */
 function parse(msg: string, rest: unknown[]): Parsed {
   let body: ScopeBody<unknown> | undefined;
   let args = rest;
@@ -36,12 +42,14 @@ function parse(msg: string, rest: unknown[]): Parsed {
     body = args[args.length - 1] as ScopeBody<unknown>;
     args = args.slice(0, -1);
   }
-  const { formatCount, data } = splitArgs(msg, args);
+  let data: ScopeContextData | undefined;
   let message: string;
   try {
-    message = formatMessage(String(msg), args, formatCount);
+    const split = splitArgs(msg, args);
+    data = split.data;
+    message = formatMessage(String(msg), args, split.formatCount);
   } catch {
-    message = String(msg);
+    message = safeString(msg);
   }
   return { message, data, body };
 }
@@ -82,7 +90,7 @@ function run(scope: Scope, body: ScopeBody<unknown> | undefined): unknown {
   });
 }
 
-let warnedAttach = false;
+const attachWarning = new OnceWarning();
 
 /**
  * Makes ctx active for the rest of the current synchronous block and what it
@@ -100,14 +108,11 @@ function attach(ctx: Context): (() => void) | undefined {
   } catch {
     // fall through to the warning
   }
-  if (!warnedAttach) {
-    warnedAttach = true;
-    diag.warn('distlog: the active context manager cannot attach a context; use the callback form task(msg, async (t) => ...) for records to carry the scope');
-  }
+  attachWarning.warn(() => 'distlog: the active context manager cannot attach a context; use the callback form task(msg, async (t) => ...) for records to carry the scope');
   return undefined;
 }
 
-let warnedOrphan = false;
+const orphanWarning = new OnceWarning();
 
 function topLevel(p: Parsed, orphan: boolean): Scope {
   const init: ScopeInit = {
@@ -116,6 +121,7 @@ function topLevel(p: Parsed, orphan: boolean): Scope {
     parentSpanId: undefined,
     path: '',
     message: p.message,
+    traceFlags: TraceFlags.SAMPLED,
     foreignMembers: [],
     data: p.data,
     orphan,
@@ -131,6 +137,7 @@ function child(parent: Scope, p: Parsed): Scope {
       parentSpanId: parent.spanId,
       path: parent.nextChildPath(),
       message: p.message,
+      traceFlags: parent.spanContext.traceFlags,
       foreignMembers: parent.foreignMembers,
       data: p.data,
     },
@@ -146,6 +153,7 @@ function imported(remote: RemoteParent, p: Parsed): Scope {
       parentSpanId: remote.spanId,
       path: remote.path ?? '',
       message: p.message,
+      traceFlags: remote.traceFlags,
       foreignMembers: remote.foreignMembers,
       data: p.data,
     },
@@ -182,10 +190,7 @@ export function to(msg: string, ...args: unknown[]): unknown {
   const p = parse(msg, args);
   const parent = getScope(context.active());
   if (parent) return run(child(parent, p), p.body);
-  if (!warnedOrphan) {
-    warnedOrphan = true;
-    diag.warn(`distlog: to("${p.message}") outside any task opens a new task`);
-  }
+  orphanWarning.warn(() => `distlog: to("${p.message}") outside any task opens a new task`);
   return run(topLevel(p, true), p.body);
 }
 
@@ -195,26 +200,33 @@ export function to(msg: string, ...args: unknown[]): unknown {
  * object with `traceparent`/`tracestate`, a fetch Headers, or a traceparent
  * string). With `undefined`, the active OpenTelemetry context is used (e.g. the
  * server span an HTTP instrumentation started from the request headers).
- * When no valid parent is found it opens a new task, like `to()` outside a task.
+ * When no valid parent is found (no traceparent, a malformed one, or an invalid
+ * all-zero span context as the HTTP instrumentation leaves without a
+ * TracerProvider) it opens a new task, like `to()` outside a task.
  */
 export function importTask<R>(carrier: CarrierInput | undefined, msg: string, ...args: [...unknown[], ScopeBody<R>]): R;
 export function importTask(carrier: CarrierInput | undefined, msg: string, ...args: unknown[]): Scope;
 export function importTask(carrier: CarrierInput | undefined, msg: string, ...args: unknown[]): unknown {
   const p = parse(msg, args);
-  let remote: RemoteParent | undefined;
-  if (carrier === undefined || carrier === null) {
-    const sc = trace.getSpanContext(context.active());
-    if (sc && !getScope(context.active())) remote = remoteParentFromSpanContext(sc);
-    else if (sc) return to(msg, ...args);
-  } else {
-    remote = remoteParentFrom(readHeader(carrier, TRACEPARENT), readHeader(carrier, TRACESTATE));
-  }
+  const active = context.active();
+  if ((carrier === undefined || carrier === null) && getScope(active)) return to(msg, ...args);
+  const remote = findRemoteParent(carrier, active);
   if (remote) return run(imported(remote, p), p.body);
-  if (!warnedOrphan) {
-    warnedOrphan = true;
-    diag.warn(`distlog: importTask("${p.message}") found no valid traceparent; it opens a new task`);
-  }
+  orphanWarning.warn(() => `distlog: importTask("${p.message}") found no valid traceparent; it opens a new task`);
   return run(topLevel(p, true), p.body);
+}
+
+/** The remote parent a carrier (or, without one, the active span context) names; undefined when none is valid. */
+function findRemoteParent(carrier: CarrierInput | undefined | null, active: Context): RemoteParent | undefined {
+  try {
+    if (carrier === undefined || carrier === null) {
+      const sc = trace.getSpanContext(active);
+      return sc === undefined ? undefined : remoteParentFromSpanContext(sc);
+    }
+    return remoteParentFrom(readHeader(carrier, TRACEPARENT), readHeader(carrier, TRACESTATE));
+  } catch {
+    return undefined; // a carrier whose getters throw names no parent
+  }
 }
 
 /**

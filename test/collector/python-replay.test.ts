@@ -56,6 +56,18 @@ test('all Python distlog fixtures replayed over ZeroMQ are stored normalized; pi
   assert.ok(stored.filter((e) => e.key?.endsWith('@<built-in function id>')).length >= 3);
   // a record outside any task has no key
   assert.equal(byMessage('outside any task')[0]!.key, undefined);
+  // scope events: every enter record (INFO, seq 0) is marked; nothing else is guessed
+  const enters = stored.filter((e) => e.event === 'enter');
+  assert.deepEqual(enters.map((e) => e.message).sort(), ['job', 'lock row', 'order A-1', 'remote work', 'reserve stock', 'subtask', 'toplevel', 'will fail']);
+  assert.ok(enters.every((e) => e.seq === 0));
+  assert.equal(stored.filter((e) => e.event !== undefined && e.event !== 'enter').length, 0);
+  // LogRecord fields by semantic conventions, as stored on disk
+  for (const e of stored) {
+    assert.equal(typeof e.attributes['code.lineno'], 'number');
+    assert.equal(typeof e.attributes['code.namespace'], 'string');
+    assert.equal(typeof e.attributes['thread.id'], 'number');
+    assert.equal(e.resource['telemetry.sdk.language'], 'python');
+  }
   // exc_text became an exception with real newlines
   const withException = stored.filter((e) => e.exception);
   assert.ok(withException.length >= 1);

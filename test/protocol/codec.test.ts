@@ -25,10 +25,10 @@ for (const enc of ['J', 'O'] as const) {
     assert.deepEqual(d.entries, [entry()]);
   });
 
-  test(`${enc}: a large batch keeps order across loggers, systems and resources`, () => {
+  test(`${enc}: a large batch keeps order across loggers, kinds and resources`, () => {
     const entries: LogEntry[] = [];
     for (let i = 0; i < 1000; i++) {
-      entries.push(entry({ seq: i, logger: i % 3 === 0 ? 'a' : 'b', system: i % 7 === 0 ? 'T' : 'P', resource: i % 11 === 0 ? { 'service.name': 'x' } : { 'service.name': 'checkout' } }));
+      entries.push(entry({ seq: i, logger: i % 3 === 0 ? 'a' : 'b', kind: i % 7 === 0 ? 'P' : 'L', resource: i % 11 === 0 ? { 'service.name': 'x' } : { 'service.name': 'checkout' } }));
     }
     assert.deepEqual(roundTrip(entries, enc).entries, entries);
   });
@@ -65,8 +65,8 @@ test('J: an entry without v is read as version 1; null optional fields are dropp
   assert.deepEqual(d.entries, [entry()]);
 });
 
-test('O: record kind and system come from the records, not from the topic', () => {
-  const entries = [entry({ kind: 'L', system: 'S' }), entry({ kind: 'P', system: 'T' })];
-  const d = decodeMessage([formatTopic({ system: 'P', kind: 'P', encoding: 'O' }), encodeBatch(entries, 'O')]);
+test('O: record kind comes from the records, not from the topic; the system only from the topic', () => {
+  const entries = [entry({ kind: 'L', system: 'S' }), entry({ kind: 'P', system: 'S' })];
+  const d = decodeMessage([formatTopic({ system: 'S', kind: 'P', encoding: 'O' }), encodeBatch(entries, 'O')]);
   assert.deepEqual(d.entries, entries);
 });

@@ -38,7 +38,7 @@ export function variety(): LogEntry[] {
     entry({ kind: 'P', logger: 'perf', message: 'db.query', attributes: { 'db.rows': 120, 'db.ms': 4.25 } }),
     entry({ task: '5b5e8d3d-cdce-4011-899a-e77a68171c0d', span: undefined, key: '0@5b5e8d3d-cdce-4011-899a-e77a68171c0d', path: '', seq: 0 }),
     entry({ key: '0@<built-in function id>', task: '<built-in function id>', seq: 0, path: undefined, span: 'not-a-span' }),
-    entry({ system: 'T', resource: { 'service.name': 'other', 'process.pid': 1 }, attributes: {}, observedTimeUnixNano: '1795568645885009999' }),
+    entry({ resource: { 'service.name': 'other', 'process.pid': 1 }, attributes: {}, observedTimeUnixNano: '1795568645885009999' }),
     entry({ timeUnixNano: '18446744073709551615', severity: 24, level: 'FATAL4', attributes: { neg: -5, big: -9007199254740991, max: 9007199254740991, f: -0.5, t: true, list: ['a', 1, false, null], nested: { a: { b: 'c' } } } }),
     entry({ timeUnixNano: '0', message: '', logger: '', level: '', severity: 0, attributes: { empty: '' } }),
     entry({ task: undefined, span: undefined, path: undefined, seq: undefined, key: undefined, message: 'outside any task' }),

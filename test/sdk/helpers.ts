@@ -1,15 +1,16 @@
 /** Shared set-up for SDK tests: one registration per test file (one process per file). */
-import { register, InMemoryExporter, type DistlogHandle, type LogEntry } from '../../src/sdk/index.js';
+import { register, type DistlogHandle, type LogEntry } from '../../src/sdk/index.js';
+import { InMemoryLogRecordExporter } from '../../src/sdk/testing.js';
 
 export interface Harness {
-  mem: InMemoryExporter;
+  mem: InMemoryLogRecordExporter;
   handle: DistlogHandle;
   /** Flushes and returns every entry since the last call. */
   drain(): Promise<LogEntry[]>;
 }
 
 export function setup(serviceName = 'test'): Harness {
-  const mem = new InMemoryExporter();
+  const mem = new InMemoryLogRecordExporter();
   const handle = register({ serviceName, exporters: [mem], level: 'trace', flushOnExit: false });
   return {
     mem,

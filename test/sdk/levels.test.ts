@@ -1,7 +1,8 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
-import { getLogger, LevelRules, setLevel, task } from '../../src/sdk/index.js';
+import { getLogger, setLevel, task } from '../../src/sdk/index.js';
+import { LevelRules } from '../../src/sdk/otel.js';
 import { setup, type Harness } from './helpers.js';
 
 let h: Harness;

@@ -9,16 +9,18 @@ import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { getLogger, InMemoryExporter, register, ScopeProcessor, task } from '../../src/sdk/index.js';
+import { getLogger, register, task } from '../../src/sdk/index.js';
+import { DistlogLogRecordProcessor } from '../../src/sdk/otel.js';
+import { InMemoryLogRecordExporter as DistlogMemoryExporter } from '../../src/sdk/testing.js';
 
 it('beside an existing setup it keeps what is installed and still scopes its own records', async () => {
   const theirs = new InMemoryLogRecordExporter();
-  const theirProvider = new LoggerProvider({ processors: [new ScopeProcessor({ next: [new SimpleLogRecordProcessor({ exporter: theirs })] })] });
+  const theirProvider = new LoggerProvider({ processors: [new DistlogLogRecordProcessor({ next: [new SimpleLogRecordProcessor({ exporter: theirs })] })] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   logs.setGlobalLoggerProvider(theirProvider);
 
-  const mem = new InMemoryExporter();
+  const mem = new DistlogMemoryExporter();
   const handle = register({ serviceName: 'beside', exporters: [mem], flushOnExit: false });
   assert.deepEqual(handle.installed, { contextManager: false, propagator: false, loggerProvider: false });
   assert.equal(register({ serviceName: 'again' }), handle, 'a second register() returns the active handle');
@@ -31,7 +33,7 @@ it('beside an existing setup it keeps what is installed and still scopes its own
   });
   await handle.flush();
   assert.deepEqual(mem.entries().map((e) => `${e.key} ${e.message}`), [`0@${T} mixed`, `1@${T} through distlog`, `3@${T} mixed`]);
-  // their provider got its library record, stamped because they listed ScopeProcessor
+  // their provider got its library record, stamped because they listed DistlogLogRecordProcessor
   await theirProvider.forceFlush();
   const [rec] = theirs.getFinishedLogRecords();
   assert.equal(rec!.body, 'through their provider');
@@ -43,7 +45,7 @@ it('beside an existing setup it keeps what is installed and still scopes its own
   assert.equal(logs.getLoggerProvider(), theirProvider, 'shutdown leaves what it did not install');
 
   // after shutdown, register() builds a fresh pipeline
-  const mem2 = new InMemoryExporter();
+  const mem2 = new DistlogMemoryExporter();
   const h2 = register({ serviceName: 'second', exporters: [mem2], flushOnExit: false });
   assert.notEqual(h2, handle);
   getLogger('mine').info('second life');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { once } from 'node:events';
-import { context, propagation } from '@opentelemetry/api';
+import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
 import { foreignTask, importTask, task, to, type LogEntry } from '../../src/sdk/index.js';
 import { setup, type Harness } from './helpers.js';
 
@@ -27,14 +27,22 @@ after(async () => {
 });
 
 interface ChildReply {
+  /** The headers the child received. */
   headers: { traceparent?: string; tracestate?: string };
   entries: LogEntry[];
+  /** What the child's subtask would send onward (its foreignTask(), after its own work). */
+  onward: { traceparent?: string; tracestate?: string };
 }
 
 /** A real HTTP call carrying the active context, injected by the global (distlog) propagator. */
 function call(path: string): Promise<ChildReply> {
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
+  return rawCall(path, headers);
+}
+
+/** A real HTTP call with exactly these headers. */
+function rawCall(path: string, headers: Record<string, string>): Promise<ChildReply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       let body = '';
@@ -72,8 +80,14 @@ describe('a subtask in another process', () => {
     const parent = await h.drain();
     assert.equal(parent.length, 4);
     const [a, b] = replies;
+    const parentIds = new Set<string>();
     for (const [reply, slot, url] of [[a!, '1/1', '/reserve'], [b!, '1/2', '/charge']] as const) {
-      assert.equal(reply.headers.traceparent, `00-${T}-${callerSpan}-01`);
+      const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(reply.headers.traceparent ?? '');
+      assert.ok(m, `traceparent ${reply.headers.traceparent}`);
+      assert.equal(m[1], T);
+      const parentId = m[2]!;
+      assert.notEqual(parentId, callerSpan, 'each call has a parent-id of its own, not the scope span');
+      parentIds.add(parentId);
       assert.equal(reply.headers.tracestate, `distlog=${slot}`);
       const summary = reply.entries.map((e) => `${e.key} ${e.event ?? '-'} ${e.message}`);
       assert.deepEqual(summary, [
@@ -84,9 +98,97 @@ describe('a subtask in another process', () => {
         `2@${T}/${slot}/1 exit child step`,
         `2@${T}/${slot} exit serve ${url}`,
       ]);
-      assert.equal(reply.entries[0]!.parentSpan, callerSpan, 'the remote scope hangs under the calling scope');
+      // the remote scope hangs under the call's parent-id; its path is the calling scope's child slot
+      assert.equal(reply.entries[0]!.parentSpan, parentId);
+      assert.equal(reply.entries[0]!.path, slot);
+      assert.ok(slot.startsWith(`${parent.find((e) => e.span === callerSpan)!.path}/`), 'the path ties it to the calling scope');
       assert.equal(reply.entries[0]!.task, T);
+      assert.equal(reply.onward.tracestate, `distlog=${slot}/2`);
+      assert.match(reply.onward.traceparent!, new RegExp(`^00-${T}-[0-9a-f]{16}-01$`));
     }
+    assert.equal(parentIds.size, 2, 'two calls from one scope, two parent-ids');
+  });
+
+  it("an instrumentation's client span, when present, is the parent-id", async () => {
+    const clientSpan = '00f067aa0ba902b7';
+    let T = '';
+    const reply = await task('with a client span', (t) => {
+      T = t.taskId;
+      const withClient = trace.setSpanContext(context.active(), { traceId: T, spanId: clientSpan, traceFlags: TraceFlags.SAMPLED });
+      return context.with(withClient, () => call('/client'));
+    });
+    assert.equal(reply.headers.traceparent, `00-${T}-${clientSpan}-01`);
+    assert.equal(reply.headers.tracestate, 'distlog=1');
+    assert.equal(reply.entries[0]!.parentSpan, clientSpan);
+    await h.drain();
+  });
+
+  for (const flags of ['00', '02', '03']) {
+    it(`trace flags -${flags} are passed on, not forced to -01, through both processes`, async () => {
+      const T = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const incoming = { traceparent: `00-${T}-00f067aa0ba902b7-${flags}` };
+      const reply = await importTask(incoming, 'flags %s', flags, () => call(`/flags-${flags}`));
+      assert.match(reply.headers.traceparent!, new RegExp(`^00-${T}-[0-9a-f]{16}-${flags}$`), 'sent by this process');
+      assert.match(reply.onward.traceparent!, new RegExp(`^00-${T}-[0-9a-f]{16}-${flags}$`), 'sent onward by the child');
+      assert.equal(reply.onward.tracestate, 'distlog=1/2');
+      // straight into the child too
+      const direct = await rawCall(`/direct-flags-${flags}`, incoming);
+      assert.match(direct.onward.traceparent!, new RegExp(`^00-${T}-[0-9a-f]{16}-${flags}$`));
+      const viaContext = await rawCall(`/via-context/flags-${flags}`, incoming);
+      assert.match(viaContext.onward.traceparent!, new RegExp(`^00-${T}-[0-9a-f]{16}-${flags}$`));
+      await h.drain();
+    });
+  }
+
+  const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const invalidStates: [string, string][] = [
+    ['an upper-case key', 'congo=t61rcWkgMzE,Rojo=00f067aa0ba902b7'],
+    ['a value with "="', 'congo=t61rcWkgMzE,rojo=a=b'],
+    ['a non-ASCII value', 'congo=t61rcWkgMzE,rojo=caf\u00e9'],
+    ['a member without "="', 'congo=t61rcWkgMzE,rojo'],
+    ['33 members', Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(',')],
+    ['a key over 256 characters', `congo=t61rcWkgMzE,${'k'.repeat(257)}=v`],
+    ['a tenant over 241 characters', `congo=t61rcWkgMzE,${'t'.repeat(242)}@sys=v`],
+    ['a system id over 14 characters', `congo=t61rcWkgMzE,t@${'s'.repeat(15)}=v`],
+    ['a value over 256 characters', `congo=t61rcWkgMzE,rojo=${'v'.repeat(257)}`],
+    ['a repeated key', 'congo=t61rcWkgMzE,rojo=1,congo=2'],
+  ];
+  for (const [what, tracestate] of invalidStates) {
+    it(`a tracestate with ${what} is dropped whole`, async () => {
+      const headers = { traceparent: tp, tracestate };
+      const direct = await rawCall('/bad-state', headers);
+      assert.equal(direct.entries[0]!.task, '0af7651916cd43dd8448eb211c80319c', 'the traceparent still counts');
+      assert.equal(direct.onward.tracestate, 'distlog=2', 'nothing of the invalid header is passed on');
+      const viaContext = await rawCall('/via-context/bad-state', headers);
+      assert.equal(viaContext.onward.tracestate, 'distlog=2');
+      const relayed = await importTask(headers, 'relay', () => call('/relayed-bad-state'));
+      assert.equal(relayed.headers.tracestate, 'distlog=1');
+      await h.drain();
+    });
+  }
+
+  it('a valid tracestate with optional whitespace and empty members keeps every member', async () => {
+    const reply = await rawCall('/good-state', { traceparent: tp, tracestate: 'congo=t61rcWkgMzE, ,\trojo=00f067aa0ba902b7 , t@sys=a b' });
+    assert.equal(reply.onward.tracestate, 'distlog=2,congo=t61rcWkgMzE,rojo=00f067aa0ba902b7,t@sys=a b');
+  });
+
+  it('an invalid (all-zero) active span context opens a new task for each request, like a missing traceparent', async () => {
+    const tasks = new Set<string>();
+    for (const headers of <Record<string, string>[]>[{}, {}, { traceparent: `00-${'0'.repeat(32)}-b7ad6b7169203331-01` }, { traceparent: `00-0af7651916cd43dd8448eb211c80319c-${'0'.repeat(16)}-01` }]) {
+      const reply = await rawCall('/via-context/no-parent', headers);
+      const enter = reply.entries[0]!;
+      assert.match(enter.task!, /^[0-9a-f]{32}$/);
+      assert.notEqual(enter.task, '0'.repeat(32));
+      assert.equal(enter.path, '');
+      assert.equal(enter.key, `0@${enter.task}`);
+      assert.equal(enter.parentSpan, undefined);
+      tasks.add(enter.task!);
+    }
+    assert.equal(tasks.size, 4, 'every request its own task, none shared');
+    // and with a valid traceparent the same route joins that trace
+    const joined = await rawCall('/via-context/joined', { traceparent: tp, tracestate: 'distlog=4/2' });
+    assert.equal(joined.entries[0]!.key, '0@0af7651916cd43dd8448eb211c80319c/4/2');
+    assert.equal(joined.entries[0]!.parentSpan, 'b7ad6b7169203331');
   });
 
   it('foreignTask() gives a carrier for any transport, a fresh slot each time', async () => {

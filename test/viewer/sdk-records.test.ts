@@ -5,12 +5,13 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
-import { foreignTask, getLogger, importTask, register, InMemoryExporter, success, task, to } from '../../src/sdk/index.js';
+import { foreignTask, getLogger, importTask, register, success, task, to } from '../../src/sdk/index.js';
+import { InMemoryLogRecordExporter } from '../../src/sdk/testing.js';
 import { buildTrees, canonicalTask, renderTask } from '../../src/viewer/index.js';
 import { rng, shuffle } from './helpers.js';
 
 it('builds the tree of real SDK records: scopes, a remote subtask, a plain OTel logger, a failure with its exception', async () => {
-  const mem = new InMemoryExporter();
+  const mem = new InMemoryLogRecordExporter();
   const handle = register({ serviceName: 'orders', exporters: [mem], level: 'trace', flushOnExit: false });
   const log = getLogger('orders.http');
   let carrier: ReturnType<typeof foreignTask> | undefined;

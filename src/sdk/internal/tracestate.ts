@@ -13,23 +13,32 @@ const LONG_MEMBER = 128;
 const KEY = /^(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 
+/** Optional whitespace around a list member (spaces and tabs). */
+const OWS = /^[ \t]+|[ \t]+$/g;
+
 export type Member = readonly [key: string, value: string];
 
-/** Parses a tracestate header; invalid members and repeated keys are dropped (first one wins). */
+/**
+ * Parses a tracestate header strictly, per W3C Trace Context level 2: a member
+ * with an illegal key or value, a repeated key, or more than 32 members make
+ * the whole header invalid, and it is dropped whole (returns []). Empty list
+ * members and optional whitespace around members are allowed.
+ */
 export function parseTraceState(header: string | undefined): Member[] {
   if (!header) return [];
   const seen = new Set<string>();
   const out: Member[] = [];
   for (const raw of header.split(',')) {
-    const m = raw.trim();
+    const m = raw.replace(OWS, '');
     if (m === '') continue;
     const eq = m.indexOf('=');
-    if (eq <= 0) continue;
+    if (eq <= 0) return [];
     const key = m.slice(0, eq);
     const value = m.slice(eq + 1);
-    if (!KEY.test(key) || !VALUE.test(value) || seen.has(key)) continue;
+    if (!KEY.test(key) || !VALUE.test(value) || seen.has(key)) return [];
     seen.add(key);
     out.push([key, value]);
+    if (out.length > MAX_MEMBERS) return [];
   }
   return out;
 }

@@ -2,7 +2,8 @@
  * Moving a scope across a process boundary: writing a child slot of a scope
  * into W3C `traceparent` + `tracestate`, and reading one back.
  */
-import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
+import { isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { newSpanId } from './ids.js';
 import {
   DISTLOG_MEMBER,
   memberToPath,
@@ -11,7 +12,7 @@ import {
   withFrontMember,
   type Member,
 } from './tracestate.js';
-import type { Scope } from './scope.js';
+import type { Scope } from '../scope.js';
 
 export const TRACEPARENT = 'traceparent';
 export const TRACESTATE = 'tracestate';
@@ -22,16 +23,30 @@ export interface TaskCarrier {
   tracestate?: string;
 }
 
+/** The trace flags W3C Trace Context level 2 defines (sampled, random); other bits are not passed on. */
+export const KNOWN_FLAGS = TraceFlags.SAMPLED | 0x02;
+
+/** Two lower-case hex digits, as traceparent writes flags. */
+export function flagsHex(flags: number): string {
+  return (flags & KNOWN_FLAGS).toString(16).padStart(2, '0');
+}
+
 /**
  * Allocates the next subtask slot of `scope` and describes it for the remote
- * side. `spanId` is the span the remote call hangs under (an instrumentation's
- * client span when there is one, else the scope's own span).
+ * side. Each call gets its own parent-id: an instrumentation's client span
+ * (`client`, when one wraps this call) or else a fresh span id, so that two
+ * calls from one scope never share a parent-id. The remote scope records that
+ * id as its parent span; its path (the slot, `<scope path>/<n>`) is what ties
+ * it to the calling scope in the tree. Flags are the scope's (as received),
+ * with the client span's sampling decision when there is one.
  */
-export function childCarrier(scope: Scope, spanId: string = scope.spanId): Required<TaskCarrier> {
+export function childCarrier(scope: Scope, client?: Pick<SpanContext, 'spanId' | 'traceFlags'>): Required<TaskCarrier> {
   const childPath = scope.nextChildPath();
   const members = withFrontMember(scope.foreignMembers, DISTLOG_MEMBER, childPath);
+  const own = scope.spanContext.traceFlags;
+  const flags = client === undefined ? own : (client.traceFlags & TraceFlags.SAMPLED) | (own & ~TraceFlags.SAMPLED);
   return {
-    traceparent: `00-${scope.taskId}-${spanId}-01`,
+    traceparent: `00-${scope.taskId}-${client?.spanId ?? newSpanId()}-${flagsHex(flags)}`,
     tracestate: serializeTraceState(members),
   };
 }
@@ -55,7 +70,7 @@ export function parseTraceParent(value: string | undefined): Omit<RemoteParent, 
   if (!m) return undefined;
   const [, version, traceId, spanId, flags, rest] = m;
   if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
-  const sc = { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16) };
+  const sc = { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16) & KNOWN_FLAGS };
   return isSpanContextValid(sc) ? sc : undefined;
 }
 
@@ -72,8 +87,14 @@ function splitMembers(tracestate: string | undefined): Pick<RemoteParent, 'path'
   return { path: memberToPath(own?.[1]), foreignMembers: members.filter((m) => m[0] !== DISTLOG_MEMBER) };
 }
 
-/** An (already valid) span context from the active OTel context, e.g. a server span started from request headers. */
-export function remoteParentFromSpanContext(sc: SpanContext): RemoteParent {
+/**
+ * The parent a span context of the active OTel context describes (e.g. a server
+ * span started from request headers). An invalid one (all-zero ids, what the
+ * HTTP instrumentation leaves when there was no traceparent and no
+ * TracerProvider is registered) describes no parent.
+ */
+export function remoteParentFromSpanContext(sc: SpanContext): RemoteParent | undefined {
+  if (!isSpanContextValid(sc)) return undefined;
   return { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags, ...splitMembers(sc.traceState?.serialize()) };
 }
 
