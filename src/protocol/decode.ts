@@ -12,13 +12,24 @@ import type { BatchMeta, LogEntry } from './log-entry.js';
 import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
 import { decodeEnvelope, parseJsonPayload } from './json-codec.js';
 import { fromPythonRecord, looksLikePythonRecord } from './python.js';
-import { decodeOtlp } from './otlp-decode.js';
+import { countOtlpRecords, decodeOtlp } from './otlp-decode.js';
 import { WireError } from './proto-wire.js';
 
 export interface DecodeLimits {
   /** Largest payload accepted, in bytes (default: no limit; the socket's maxMsgSize is the first line). */
   maxMessageBytes?: number;
+  /**
+   * Most records one message may carry (default DEFAULT_MAX_ENTRIES). A message
+   * over it is refused whole (code `entry_count`) before its records are built: 16 MB
+   * of empty OTLP records would otherwise become 8 million LogEntry objects.
+   */
+  maxEntries?: number;
+  /** Deepest nesting of maps and arrays in an OTLP value (default 32); a deeper record is refused alone. */
+  maxDepth?: number;
 }
+
+/** Default DecodeLimits.maxEntries: 100 times the exporter's largest batch. */
+export const DEFAULT_MAX_ENTRIES = 100_000;
 
 export interface DecodedMessage {
   topic: Topic;
@@ -58,10 +69,14 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
     throw new ProtocolError('size', `topic "${t}": payload of ${payload.length} bytes exceeds the limit of ${max} bytes (maxMessageBytes)`, t);
   }
 
+  const maxEntries = limits?.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (topic.encoding === 'O') {
     try {
+      const count = countOtlpRecords(payload);
+      if (count > maxEntries) throw tooMany(t, count, maxEntries);
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
-      const d = decodeOtlp(payload, { system: topic.system, kind: 'L' });
+      const opts = limits?.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : undefined;
+      const d = decodeOtlp(payload, { system: topic.system, kind: 'L' }, opts);
       return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
     } catch (err) {
       if (err instanceof WireError) {
@@ -75,6 +90,10 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
   if (looksLikePythonRecord(value)) {
     return { topic, entries: [fromPythonRecord(value, topic)], meta: {}, source: 'python-distlog', errors: [] };
   }
-  const d = decodeEnvelope(value, t);
+  const d = decodeEnvelope(value, t, maxEntries);
   return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+}
+
+function tooMany(topic: string, count: number, max: number): ProtocolError {
+  return new ProtocolError('entry_count', `topic "${topic}": ${count} records in one message exceed the limit of ${max} (maxEntries)`, topic);
 }

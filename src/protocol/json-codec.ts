@@ -1,5 +1,6 @@
 /**
- * Encoding `J`: a JSON envelope `{"v":1,"entries":[LogEntry...]}` with optional
+ * Encoding `J`: a JSON envelope `{"v":1,"entries":[LogEntry...]}` (envelope version
+ * 1; each entry carries its own LogEntry version, see log-entry.ts) with optional
  * `producer` and `seq` (BatchMeta). The envelope is an object rather than a bare
  * array so that batch-level fields (producer id, batch sequence, later acks and
  * the like) are added beside `entries` without a new wire version: a reader ignores
@@ -39,7 +40,7 @@ export function parseJsonPayload(payload: Buffer, topic: string): unknown {
 }
 
 /** Checks the envelope and validates each entry; a bad entry is named and skipped. */
-export function decodeEnvelope(value: unknown, topic: string): { entries: LogEntry[]; meta: BatchMeta; errors: EntryError[] } {
+export function decodeEnvelope(value: unknown, topic: string, maxEntries = Infinity): { entries: LogEntry[]; meta: BatchMeta; errors: EntryError[] } {
   if (!isPlainObject(value)) {
     throw new ProtocolError('schema', `topic "${topic}": expected an envelope object {"v":1,"entries":[...]}, got ${describeValue(value)}`, topic);
   }
@@ -49,6 +50,10 @@ export function decodeEnvelope(value: unknown, topic: string): { entries: LogEnt
   const list = value.entries;
   if (!Array.isArray(list)) {
     throw new ProtocolError('schema', `topic "${topic}": envelope.entries: expected an array, got ${describeValue(list)}`, topic);
+  }
+  if (list.length > maxEntries) {
+    // Refused before validating: 16 MB of `{}` entries would be millions of entry errors.
+    throw new ProtocolError('entry_count', `topic "${topic}": ${list.length} records in one message exceed the limit of ${maxEntries} (maxEntries)`, topic);
   }
   const meta: BatchMeta = {};
   const { producer, seq } = value;

@@ -6,13 +6,16 @@
  */
 import { Reader, WireError, u64ToDecimal } from './proto-wire.js';
 import type { EntryError } from './errors.js';
-import type { BatchMeta, ExceptionInfo, KindCode, LogEntry, ScopeEvent, SystemCode } from './log-entry.js';
+import { LOG_ENTRY_VERSION, type BatchMeta, type ExceptionInfo, type KindCode, type LogEntry, type ScopeEvent, type SystemCode } from './log-entry.js';
 import {
   ATTR_DURATION_MS, ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE,
   ATTR_KEY, ATTR_KIND, ATTR_MESSAGE, ATTR_PARENT_SPAN, ATTR_PATH, ATTR_SEQ, ATTR_SPAN, ATTR_SYSTEM, ATTR_TASK,
 } from './attributes.js';
 import { levelNameFromSeverity } from './severity.js';
 import { BATCH_META_FIELD } from './otlp-codec.js';
+
+/** Default bound on AnyValue nesting (maps in maps, arrays in arrays). */
+export const DEFAULT_MAX_DEPTH = 32;
 
 /** A record-level problem: which field, and what. */
 class FieldError extends Error {
@@ -87,7 +90,28 @@ function readKey(r: Reader): string {
   return k;
 }
 
-function readAnyValue(r: Reader, end: number): unknown {
+/** Maximum nesting of AnyValue maps and arrays, set by decodeOtlp (decoding is synchronous). */
+let maxDepth = DEFAULT_MAX_DEPTH;
+
+/**
+ * A value nested deeper than maxDepth. Thrown at the depth limit; every map and
+ * array level it unwinds through puts its key or index in front of `path`, so the
+ * record-level catch can name where it was (`attributes["a"]["b"][0]`).
+ */
+class DepthError extends Error {
+  readonly segments: string[] = [];
+  get path(): string {
+    return this.segments.join('');
+  }
+}
+
+/** Map object for decoded key-value lists: no prototype, so a `__proto__` key is plain data. */
+function newMap(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
+
+function readAnyValue(r: Reader, end: number, depth: number): unknown {
+  if (depth > maxDepth) throw new DepthError(`nested deeper than ${maxDepth} levels`);
   let v: unknown = null;
   while (r.pos < end) {
     const tag = r.uvarint();
@@ -96,7 +120,14 @@ function readAnyValue(r: Reader, end: number): unknown {
     switch (f) {
       case 1: expectWire(r, f, wt, 2); v = r.string(); break;
       case 2: expectWire(r, f, wt, 0); v = r.uvarint() !== 0; break;
-      case 3: expectWire(r, f, wt, 0); v = r.int64(); break;
+      case 3: {
+        expectWire(r, f, wt, 0);
+        const at = r.pos;
+        const n = r.int64();
+        // Beyond 2^53 a number is not exact: keep the producer's integer as {"$int": decimal}.
+        v = Number.isSafeInteger(n) ? n : { $int: r.int64DecimalAt(at) };
+        break;
+      }
       case 4: expectWire(r, f, wt, 1); v = r.double(); break;
       case 5: {
         expectWire(r, f, wt, 2);
@@ -106,7 +137,12 @@ function readAnyValue(r: Reader, end: number): unknown {
           const t = r.uvarint();
           if (t !== 0x0a) { r.skip(t & 7); continue; }
           const ie = r.len() + r.pos;
-          arr.push(readAnyValue(r, ie));
+          try {
+            arr.push(readAnyValue(r, ie, depth + 1));
+          } catch (err) {
+            if (err instanceof DepthError) err.segments.unshift(`[${arr.length}]`);
+            throw err;
+          }
         }
         v = arr;
         break;
@@ -114,18 +150,18 @@ function readAnyValue(r: Reader, end: number): unknown {
       case 6: {
         expectWire(r, f, wt, 2);
         const e = r.len() + r.pos;
-        const obj: Record<string, unknown> = {};
+        const obj = newMap();
         while (r.pos < e) {
           const t = r.uvarint();
           if (t !== 0x0a) { r.skip(t & 7); continue; }
           const kvEnd = r.len() + r.pos;
-          const k = readKeyValue(r, kvEnd);
+          const k = readKeyValue(r, kvEnd, depth + 1);
           obj[k] = kvValue;
         }
         v = obj;
         break;
       }
-      case 7: expectWire(r, f, wt, 2); v = r.bytes().toString('base64'); break;
+      case 7: expectWire(r, f, wt, 2); v = { $bytes: r.bytes().toString('base64') }; break;
       default: r.skip(wt);
     }
   }
@@ -136,8 +172,11 @@ function readAnyValue(r: Reader, end: number): unknown {
 /** Value of the KeyValue last read by readKeyValue (saves allocating a pair per attribute). */
 let kvValue: unknown = null;
 
-/** Reads KeyValue{key=1, value=2}: returns the key, leaves the value in kvValue and its id in keyId. */
-function readKeyValue(r: Reader, end: number): string {
+/**
+ * Reads KeyValue{key=1, value=2} whose value sits at `depth`: returns the key,
+ * leaves the value in kvValue and its id in keyId.
+ */
+function readKeyValue(r: Reader, end: number, depth: number): string {
   let key = '';
   let id = K_USER;
   kvValue = null;
@@ -149,13 +188,37 @@ function readKeyValue(r: Reader, end: number): string {
       id = keyId;
     } else if (tag === 0x12) {
       const e = r.len() + r.pos;
-      value = readAnyValue(r, e);
+      try {
+        value = readAnyValue(r, e, depth);
+      } catch (err) {
+        // The key comes first on the wire from every known encoder; name it when we have it.
+        if (err instanceof DepthError) err.segments.unshift(`[${JSON.stringify(key)}]`);
+        throw err;
+      }
     } else r.skip(tag & 7);
   }
   if (r.pos !== end) throw new WireError('KeyValue runs past its length', r.pos);
   kvValue = value;
   keyId = id;
   return key;
+}
+
+/**
+ * Reads one KeyValue of a resource or scope attribute list into `into`. A value
+ * nested too deep is skipped and returned as a FieldError named `where` + path:
+ * the caller refuses the records that would carry it.
+ */
+function readAttributeInto(r: Reader, into: Record<string, unknown>, where: string): FieldError | undefined {
+  const kvEnd = r.len() + r.pos;
+  try {
+    const k = readKeyValue(r, kvEnd, 1);
+    into[k] = kvValue;
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof DepthError)) throw err;
+    r.pos = kvEnd;
+    return new FieldError(where + err.path, err.message);
+  }
 }
 
 function wantString(name: string, v: unknown): string {
@@ -192,9 +255,20 @@ function applyReserved(e: LogEntry, id: number, name: string, v: unknown, ex: Ex
     }
     case K_TASK: e.task = wantString(name, v); break;
     case K_SPAN: e.span = wantString(name, v); break;
-    case K_XTYPE: (ex ??= { type: 'Error', message: '' }).type = wantString(name, v); break;
-    case K_XMESSAGE: (ex ??= { type: 'Error', message: '' }).message = wantString(name, v); break;
-    case K_XSTACK: (ex ??= { type: 'Error', message: '' }).stack = wantString(name, v); break;
+    // exception.*: OTel semantic conventions, not ours. A non-string value is not an
+    // exception field but it is the producer's data: keep it as an attribute.
+    case K_XTYPE:
+      if (typeof v === 'string') (ex ??= { message: '' }).type = v;
+      else e.attributes[name] = v;
+      break;
+    case K_XMESSAGE:
+      if (typeof v === 'string') (ex ??= { message: '' }).message = v;
+      else e.attributes[name] = v;
+      break;
+    case K_XSTACK:
+      if (typeof v === 'string') (ex ??= { message: '' }).stack = v;
+      else e.attributes[name] = v;
+      break;
     default:
       // An unknown distlog.* name (a newer writer): not user data, and not ours to interpret.
       break;
@@ -205,14 +279,14 @@ function applyReserved(e: LogEntry, id: number, name: string, v: unknown, ex: Ex
 /** Set by applyReserved when the record carried distlog.message. */
 let hasMessage = false;
 
-function readLogRecord(r: Reader, end: number, logger: string, kindDefault: KindCode): LogEntry {
-  const attrs: Record<string, unknown> = {};
+function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry {
+  const attrs = newMap();
   const e: LogEntry = {
-    v: 1,
+    v: LOG_ENTRY_VERSION,
     timeUnixNano: '',
     level: '',
     severity: 0,
-    logger,
+    logger: '', // set by the ScopeLogs reader
     message: '',
     attributes: attrs,
     resource: EMPTY, // set by the ResourceLogs reader
@@ -220,6 +294,7 @@ function readLogRecord(r: Reader, end: number, logger: string, kindDefault: Kind
     kind: kindDefault,
   };
   let hasLevel = false;
+  let observed: string | undefined;
   let body: unknown;
   let ex: ExceptionInfo | undefined;
   hasMessage = false;
@@ -227,26 +302,49 @@ function readLogRecord(r: Reader, end: number, logger: string, kindDefault: Kind
     const tag = r.uvarint();
     switch (tag) {
       case 0x09: e.timeUnixNano = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
-      case 0x59: e.observedTimeUnixNano = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
+      case 0x59: observed = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
       case 0x10: e.severity = r.uvarint(); break;
       case 0x1a: e.level = r.string(); hasLevel = true; break;
-      case 0x2a: { const be = r.len() + r.pos; body = readAnyValue(r, be); break; }
+      case 0x2a: {
+        const be = r.len() + r.pos;
+        try {
+          body = readAnyValue(r, be, 1);
+        } catch (err) {
+          if (err instanceof DepthError) throw new FieldError(`body${err.path}`, err.message);
+          throw err;
+        }
+        break;
+      }
       case 0x32: {
         const kvEnd = r.len() + r.pos;
-        const k = readKeyValue(r, kvEnd);
+        let k: string;
+        try {
+          k = readKeyValue(r, kvEnd, 1);
+        } catch (err) {
+          if (err instanceof DepthError) throw new FieldError(`attributes${err.path}`, err.message);
+          throw err;
+        }
         if (keyId === K_USER) attrs[k] = kvValue;
         else ex = applyReserved(e, keyId, k, kvValue, ex);
         break;
       }
+      case 0x38: e.droppedAttributesCount = r.uvarint(); break;
+      case 0x45: e.traceFlags = r.fixed32(); break;
       case 0x4a: { const n = r.len(); if (n) e.task = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
       case 0x52: { const n = r.len(); if (n) e.span = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
+      case 0x62: e.eventName = r.string(); break;
       default: r.skip(tag & 7);
     }
   }
   if (r.pos !== end) throw new WireError('LogRecord runs past its length', r.pos);
   if (e.severity > 24) throw new FieldError('severity', `expected an integer 0..24, got ${e.severity}`);
-  if (e.timeUnixNano === '') e.timeUnixNano = e.observedTimeUnixNano ?? '0';
-  if (!hasLevel) e.level = levelNameFromSeverity(e.severity);
+  // OTel's data model: without an event time, the observed time stands in for it.
+  if (e.timeUnixNano === '') e.timeUnixNano = observed ?? '0';
+  else if (observed !== undefined && observed !== e.timeUnixNano) e.observedTimeUnixNano = observed;
+  if (!hasLevel) {
+    e.level = levelNameFromSeverity(e.severity);
+    e.levelFromSeverity = true;
+  }
   if (ex !== undefined) e.exception = ex;
   if (!hasMessage) {
     if (typeof body === 'string') {
@@ -261,42 +359,99 @@ function readLogRecord(r: Reader, end: number, logger: string, kindDefault: Kind
   return e;
 }
 
-const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const EMPTY: Record<string, unknown> = Object.freeze(newMap());
 
-function readScopeLogs(r: Reader, end: number, out: LogEntry[], first: number, errors: EntryError[], kind: KindCode): void {
+/** Decoder state of one message: records and errors in wire order, each record numbered. */
+interface State {
+  entries: LogEntry[];
+  errors: EntryError[];
+  /** Number of LogRecords met so far (good and bad): the next record's index. */
+  index: number;
+  kind: KindCode;
+}
+
+/**
+ * Turns the records decoded since (fromEntry, fromIndex) into errors: their
+ * resource or scope could not be read. Records already refused keep their error.
+ */
+function rejectSince(st: State, fromEntry: number, fromError: number, fromIndex: number, where: string, message: string): void {
+  const refused = new Set<number>();
+  for (let i = fromError; i < st.errors.length; i++) refused.add(st.errors[i]!.index);
+  const moved: EntryError[] = [];
+  for (let index = fromIndex; index < st.index; index++) {
+    if (!refused.has(index)) moved.push({ index, path: `entries[${index}].${where}`, message });
+  }
+  st.entries.length = fromEntry;
+  st.errors.push(...moved);
+  st.errors.sort((a, b) => a.index - b.index);
+}
+
+function readScopeLogs(r: Reader, end: number, st: State): void {
   let logger = '';
+  let version: string | undefined;
+  let schemaUrl: string | undefined;
+  let scopeAttrs: Record<string, unknown> | undefined;
+  let dropped: number | undefined;
+  let scopeError: FieldError | undefined;
+  const out = st.entries;
   const from = out.length;
+  const fromError = st.errors.length;
+  const fromIndex = st.index;
   while (r.pos < end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
-      // InstrumentationScope{name=1, version=2, ...}
+      // InstrumentationScope{name=1, version=2, attributes=3, dropped_attributes_count=4}
       const e = r.len() + r.pos;
       while (r.pos < e) {
         const t = r.uvarint();
         if (t === 0x0a) logger = r.string();
+        else if (t === 0x12) version = r.string();
+        else if (t === 0x1a) {
+          const bad = readAttributeInto(r, (scopeAttrs ??= newMap()), 'loggerAttributes');
+          scopeError ??= bad;
+        } else if (t === 0x20) dropped = r.uvarint();
         else r.skip(t & 7);
       }
     } else if (tag === 0x12) {
       const e = r.len() + r.pos;
-      const index = first + out.length + errors.length;
+      const index = st.index++;
       try {
-        out.push(readLogRecord(r, e, logger, kind));
+        out.push(readLogRecord(r, e, st.kind));
       } catch (err) {
         if (!(err instanceof WireError || err instanceof FieldError)) throw err;
         const field = err instanceof FieldError ? `.${err.field}` : '';
         const what = err instanceof FieldError ? err.message : `malformed OTLP LogRecord: ${err.message}`;
-        errors.push({ index, path: `entries[${index}]${field}`, message: what });
+        st.errors.push({ index, path: `entries[${index}]${field}`, message: what });
       }
       r.pos = e;
+    } else if (tag === 0x1a) {
+      schemaUrl = r.string();
     } else r.skip(tag & 7);
   }
+  if (scopeError !== undefined) {
+    rejectSince(st, from, fromError, fromIndex, scopeError.field, scopeError.message);
+    return;
+  }
   // The scope may follow its records on the wire (protobuf field order is free).
-  for (let i = from; i < out.length; i++) out[i]!.logger = logger;
+  for (let i = from; i < out.length; i++) {
+    const e = out[i]!;
+    e.logger = logger;
+    if (version !== undefined) e.loggerVersion = version;
+    if (schemaUrl !== undefined) e.loggerSchemaUrl = schemaUrl;
+    if (scopeAttrs !== undefined) e.loggerAttributes = scopeAttrs;
+    if (dropped !== undefined) e.loggerDroppedAttributesCount = dropped;
+  }
 }
 
-function readResourceLogs(r: Reader, end: number, out: LogEntry[], first: number, errors: EntryError[], defaults: { system: SystemCode; kind: KindCode }): void {
-  const resource: Record<string, unknown> = {};
+function readResourceLogs(r: Reader, end: number, st: State, system: SystemCode): void {
+  const resource = newMap();
+  let schemaUrl: string | undefined;
+  let dropped: number | undefined;
+  let resourceError: FieldError | undefined;
+  const out = st.entries;
   const from = out.length;
+  const fromError = st.errors.length;
+  const fromIndex = st.index;
   while (r.pos < end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
@@ -305,16 +460,21 @@ function readResourceLogs(r: Reader, end: number, out: LogEntry[], first: number
       while (r.pos < e) {
         const t = r.uvarint();
         if (t === 0x0a) {
-          const k = readKeyValue(r, r.len() + r.pos);
-          resource[k] = kvValue;
-        }
+          const bad = readAttributeInto(r, resource, 'resource');
+          resourceError ??= bad;
+        } else if (t === 0x10) dropped = r.uvarint();
         else r.skip(t & 7);
       }
     } else if (tag === 0x12) {
-      readScopeLogs(r, r.len() + r.pos, out, first, errors, defaults.kind);
+      readScopeLogs(r, r.len() + r.pos, st);
+    } else if (tag === 0x1a) {
+      schemaUrl = r.string();
     } else r.skip(tag & 7);
   }
-  let system = defaults.system;
+  if (resourceError !== undefined) {
+    rejectSince(st, from, fromError, fromIndex, resourceError.field, resourceError.message);
+    return;
+  }
   const s = resource[ATTR_SYSTEM];
   if (s !== undefined) {
     delete resource[ATTR_SYSTEM];
@@ -324,6 +484,8 @@ function readResourceLogs(r: Reader, end: number, out: LogEntry[], first: number
     const e = out[i]!;
     e.resource = resource;
     e.system = system;
+    if (schemaUrl !== undefined) e.resourceSchemaUrl = schemaUrl;
+    if (dropped !== undefined) e.resourceDroppedAttributesCount = dropped;
   }
 }
 
@@ -333,20 +495,54 @@ export interface OtlpDecoded {
   errors: EntryError[];
 }
 
+export interface OtlpDecodeOptions {
+  /** Deepest AnyValue nesting accepted (maps and arrays); deeper records are refused alone. Default 32. */
+  maxDepth?: number;
+}
+
+/**
+ * Number of LogRecords in an ExportLogsServiceRequest, counted from the framing
+ * alone (records are skipped by their length, nothing is built), so that a
+ * message of millions of tiny records can be refused before it costs memory.
+ * Throws WireError on broken framing.
+ */
+export function countOtlpRecords(payload: Buffer): number {
+  const r = new Reader(payload);
+  let count = 0;
+  while (r.pos < r.end) {
+    const tag = r.uvarint();
+    if (tag !== 0x0a) { r.skip(tag & 7); continue; }
+    const rlEnd = r.len() + r.pos;
+    while (r.pos < rlEnd) {
+      const t = r.uvarint();
+      if (t !== 0x12) { r.skip(t & 7); continue; }
+      const slEnd = r.len() + r.pos;
+      while (r.pos < slEnd) {
+        const t2 = r.uvarint();
+        if (t2 === 0x12) count++;
+        r.skip(t2 & 7);
+      }
+      if (r.pos !== slEnd) throw new WireError('ScopeLogs runs past its length', r.pos);
+    }
+    if (r.pos !== rlEnd) throw new WireError('ResourceLogs runs past its length', r.pos);
+  }
+  return count;
+}
+
 /**
  * Decodes an ExportLogsServiceRequest. `defaults` fill what plain OTLP does not
  * carry (system from the topic; kind 'L'). Throws WireError on broken framing.
  */
-export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }): OtlpDecoded {
+export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }, options?: OtlpDecodeOptions): OtlpDecoded {
   const r = new Reader(payload);
-  const entries: LogEntry[] = [];
-  const errors: EntryError[] = [];
+  const st: State = { entries: [], errors: [], index: 0, kind: defaults.kind };
   const meta: BatchMeta = {};
   const metaTag = BATCH_META_FIELD * 8 + 2;
+  maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
   while (r.pos < r.end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
-      readResourceLogs(r, r.len() + r.pos, entries, 0, errors, defaults);
+      readResourceLogs(r, r.len() + r.pos, st, defaults.system);
     } else if (tag === metaTag) {
       const e = r.len() + r.pos;
       while (r.pos < e) {
@@ -357,5 +553,5 @@ export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind
       }
     } else r.skip(tag & 7);
   }
-  return { entries, meta, errors };
+  return { entries: st.entries, meta, errors: st.errors };
 }

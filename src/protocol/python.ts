@@ -128,7 +128,7 @@ export function fromPythonRecord(record: unknown, topic: Topic): LogEntry {
 
   const attributes: Record<string, unknown> = {};
   const entry: LogEntry = {
-    v: 1,
+    v: 2,
     timeUnixNano: nanosFromPythonCreated(created),
     level: levelNameFromSeverity(severity) === 'UNSPECIFIED' ? (levelname ?? 'UNSPECIFIED') : levelNameFromSeverity(severity),
     severity,

@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage, encodeBatch, formatTopic, type Encoding, type LogEntry } from '../../src/protocol/index.js';
 import { entry, variety } from './sample.js';
+import { plain } from './plain.js';
 
 function roundTrip(entries: LogEntry[], encoding: Encoding, meta?: { producer?: string; seq?: number }) {
   const payload = encodeBatch(entries, encoding, meta);
-  return decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding }), payload]);
+  const d = decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding }), payload]);
+  return { ...d, entries: plain(d.entries) };
 }
 
 for (const enc of ['J', 'O'] as const) {
@@ -50,23 +52,23 @@ test('O: is smaller than J for realistic records', () => {
 test('J: the envelope is readable JSON with v first and unknown fields ignored', () => {
   const payload = Buffer.from(encodeBatch([entry()], 'J', { producer: 'p', seq: 1 }));
   const text = payload.toString('utf8');
-  assert.ok(text.startsWith('{"v":1,"producer":"p","seq":1,"entries":['), text.slice(0, 60));
+  assert.ok(text.startsWith('{"v":1,"producer":"p","seq":1,"entries":[{"v":2,'), text.slice(0, 60));
   const future = JSON.stringify({ v: 1, entries: [entry()], ack: 'required', curve: { key: 'abc' }, seq: 9 });
   const d = decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding: 'J' }), Buffer.from(future)]);
   assert.deepEqual(d.entries, [entry()]);
   assert.deepEqual(d.meta, { seq: 9 });
 });
 
-test('J: an entry without v is read as version 1; null optional fields are dropped', () => {
+test('J: an entry without v (or with v 1) is read as the current version; null optional fields are dropped', () => {
   const { v: _v, ...rest } = entry();
-  const payload = JSON.stringify({ v: 1, entries: [{ ...rest, body: null, exception: null, event: null }] });
+  const payload = JSON.stringify({ v: 1, entries: [{ ...rest, body: null, exception: null, event: null, eventName: null, traceFlags: null }, { ...rest, v: 1 }] });
   const d = decodeMessage([Buffer.from('PLJ'), Buffer.from(payload)]);
   assert.deepEqual(d.errors, []);
-  assert.deepEqual(d.entries, [entry()]);
+  assert.deepEqual(d.entries, [entry(), entry()]);
 });
 
 test('O: record kind and system come from the records, not from the topic', () => {
   const entries = [entry({ kind: 'L', system: 'S' }), entry({ kind: 'P', system: 'T' })];
   const d = decodeMessage([formatTopic({ system: 'P', kind: 'P', encoding: 'O' }), encodeBatch(entries, 'O')]);
-  assert.deepEqual(d.entries, entries);
+  assert.deepEqual(plain(d.entries), entries);
 });

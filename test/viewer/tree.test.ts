@@ -24,7 +24,7 @@ it('builds the Python tutorial tree from its real records, in any arrival order'
 
 function entry(over: Partial<LogEntry>): LogEntry {
   return {
-    v: 1, timeUnixNano: '1700000000000000000', level: 'INFO', severity: 9, logger: 'app', message: '',
+    v: 2, timeUnixNano: '1700000000000000000', level: 'INFO', severity: 9, logger: 'app', message: '',
     attributes: {}, resource: { 'service.name': 'svc' }, system: 'T', kind: 'L', ...over,
   };
 }
