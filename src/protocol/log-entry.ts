@@ -92,7 +92,8 @@ export interface LogEntry {
   span?: string;
   /**
    * OTLP LogRecord.flags: W3C trace flags in the low 8 bits (1 = sampled), the
-   * rest reserved. Absent when the producer sent none (the same as 0 on the wire).
+   * rest reserved. Absent when 0 (OTLP cannot tell 0 from absent; the same holds
+   * for the dropped counts and for empty names, versions and URLs below).
    */
   traceFlags?: number;
   /** The parent scope's span id, when the producer knew it. */

@@ -30,6 +30,9 @@
  *     decoded observed time equal to the event time is left out of the LogEntry
  *   severity -> severity_number; level -> severity_text, unless `levelFromSeverity`
  *     (the producer sent none: none is invented)
+ *   proto3 cannot tell 0 or '' from absent: such values (traceFlags 0, dropped counts 0,
+ *     empty eventName/versions/schema URLs/level, time 0) are not written and read as
+ *     absent (a level '' reads as the severity's name, with `levelFromSeverity`)
  *   logger/loggerVersion/loggerAttributes/loggerDroppedAttributesCount -> InstrumentationScope
  *     name/version/attributes/dropped_attributes_count; loggerSchemaUrl -> ScopeLogs.schema_url
  *   resource/resourceDroppedAttributesCount -> Resource attributes/dropped_attributes_count,
@@ -201,7 +204,7 @@ function writeLogRecord(w: Writer, e: LogEntry): void {
   writeTime(w, 0x59, e.observedTimeUnixNano ?? e.timeUnixNano);
   w.byte(0x10);
   w.uvarint(e.severity);
-  if (e.levelFromSeverity !== true) {
+  if (e.levelFromSeverity !== true && e.level !== '') {
     w.byte(0x1a);
     w.string(e.level);
   }
@@ -244,11 +247,12 @@ function writeLogRecord(w: Writer, e: LogEntry): void {
     if (ex.message !== '' || ex.type === undefined) writeStringAttr(w, ATTR_EXCEPTION_MESSAGE, ex.message);
     if (ex.stack !== undefined) writeStringAttr(w, ATTR_EXCEPTION_STACKTRACE, ex.stack);
   }
-  if (e.droppedAttributesCount !== undefined) {
+  // proto3 defaults (0, '') are not written: a reader cannot tell them from absent.
+  if (e.droppedAttributesCount) {
     w.byte(0x38);
     w.uvarint(e.droppedAttributesCount);
   }
-  if (e.traceFlags !== undefined) {
+  if (e.traceFlags) {
     w.byte(0x45);
     w.fixed32(e.traceFlags);
   }
@@ -256,7 +260,7 @@ function writeLogRecord(w: Writer, e: LogEntry): void {
   else if (e.task !== undefined) writeStringAttr(w, ATTR_TASK, e.task);
   if (isLowerHex(e.span, 16)) writeHexBytes(w, 0x52, e.span);
   else if (e.span !== undefined) writeStringAttr(w, ATTR_SPAN, e.span);
-  if (e.eventName !== undefined) {
+  if (e.eventName) {
     w.byte(0x62);
     w.string(e.eventName);
   }
@@ -293,13 +297,13 @@ function writeScope(w: Writer, e: LogEntry): void {
   const sc = w.fork();
   w.byte(0x0a);
   w.string(e.logger);
-  if (e.loggerVersion !== undefined) {
+  if (e.loggerVersion) {
     w.byte(0x12);
     w.string(e.loggerVersion);
   }
   const attrs = e.loggerAttributes;
   if (attrs !== undefined) for (const k in attrs) writeKeyValue(w, 0x1a, k, attrs[k]);
-  if (e.loggerDroppedAttributesCount !== undefined) {
+  if (e.loggerDroppedAttributesCount) {
     w.byte(0x20);
     w.uvarint(e.loggerDroppedAttributesCount);
   }
@@ -319,7 +323,7 @@ export function encodeOtlp(entries: readonly LogEntry[], meta?: BatchMeta): Buff
     const res = w.fork();
     for (const k in first.resource) writeKeyValue(w, 0x0a, k, first.resource[k]);
     writeStringAttrTag(w, 0x0a, ATTR_SYSTEM, first.system);
-    if (first.resourceDroppedAttributesCount !== undefined) {
+    if (first.resourceDroppedAttributesCount) {
       w.byte(0x10);
       w.uvarint(first.resourceDroppedAttributesCount);
     }
@@ -336,13 +340,13 @@ export function encodeOtlp(entries: readonly LogEntry[], meta?: BatchMeta): Buff
         w.join(lr);
         i++;
       } while (i < n && sameScope(entries[i]!, scope) && sameResource(entries[i]!, first));
-      if (scope.loggerSchemaUrl !== undefined) {
+      if (scope.loggerSchemaUrl) {
         w.byte(0x1a);
         w.string(scope.loggerSchemaUrl);
       }
       w.join(sl);
     }
-    if (first.resourceSchemaUrl !== undefined) {
+    if (first.resourceSchemaUrl) {
       w.byte(0x1a);
       w.string(first.resourceSchemaUrl);
     }

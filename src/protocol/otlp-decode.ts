@@ -295,6 +295,11 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
   };
   let hasLevel = false;
   let observed: string | undefined;
+  // proto3: a zero or empty scalar is the same as an absent one (the official JS
+  // serializer writes dropped_attributes_count 0, Python omits it): absent in LogEntry.
+  let dropped = 0;
+  let flags = 0;
+  let eventName = '';
   let body: unknown;
   let ex: ExceptionInfo | undefined;
   hasMessage = false;
@@ -304,7 +309,7 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
       case 0x09: e.timeUnixNano = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
       case 0x59: observed = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
       case 0x10: e.severity = r.uvarint(); break;
-      case 0x1a: e.level = r.string(); hasLevel = true; break;
+      case 0x1a: e.level = r.string(); hasLevel = e.level !== ''; break;
       case 0x2a: {
         const be = r.len() + r.pos;
         try {
@@ -328,18 +333,21 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
         else ex = applyReserved(e, keyId, k, kvValue, ex);
         break;
       }
-      case 0x38: e.droppedAttributesCount = r.uvarint(); break;
-      case 0x45: e.traceFlags = r.fixed32(); break;
+      case 0x38: dropped = r.uvarint(); break;
+      case 0x45: flags = r.fixed32(); break;
       case 0x4a: { const n = r.len(); if (n) e.task = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
       case 0x52: { const n = r.len(); if (n) e.span = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
-      case 0x62: e.eventName = r.string(); break;
+      case 0x62: eventName = r.string(); break;
       default: r.skip(tag & 7);
     }
   }
   if (r.pos !== end) throw new WireError('LogRecord runs past its length', r.pos);
   if (e.severity > 24) throw new FieldError('severity', `expected an integer 0..24, got ${e.severity}`);
-  // OTel's data model: without an event time, the observed time stands in for it.
-  if (e.timeUnixNano === '') e.timeUnixNano = observed ?? '0';
+  if (dropped !== 0) e.droppedAttributesCount = dropped;
+  if (flags !== 0) e.traceFlags = flags;
+  if (eventName !== '') e.eventName = eventName;
+  // OTel's data model: without an event time (absent or 0), the observed time stands in for it.
+  if (e.timeUnixNano === '' || e.timeUnixNano === '0') e.timeUnixNano = observed ?? '0';
   else if (observed !== undefined && observed !== e.timeUnixNano) e.observedTimeUnixNano = observed;
   if (!hasLevel) {
     e.level = levelNameFromSeverity(e.severity);
@@ -388,10 +396,11 @@ function rejectSince(st: State, fromEntry: number, fromError: number, fromIndex:
 
 function readScopeLogs(r: Reader, end: number, st: State): void {
   let logger = '';
-  let version: string | undefined;
-  let schemaUrl: string | undefined;
+  // proto3: empty and zero mean absent (see readLogRecord).
+  let version = '';
+  let schemaUrl = '';
   let scopeAttrs: Record<string, unknown> | undefined;
-  let dropped: number | undefined;
+  let dropped = 0;
   let scopeError: FieldError | undefined;
   const out = st.entries;
   const from = out.length;
@@ -436,17 +445,17 @@ function readScopeLogs(r: Reader, end: number, st: State): void {
   for (let i = from; i < out.length; i++) {
     const e = out[i]!;
     e.logger = logger;
-    if (version !== undefined) e.loggerVersion = version;
-    if (schemaUrl !== undefined) e.loggerSchemaUrl = schemaUrl;
+    if (version !== '') e.loggerVersion = version;
+    if (schemaUrl !== '') e.loggerSchemaUrl = schemaUrl;
     if (scopeAttrs !== undefined) e.loggerAttributes = scopeAttrs;
-    if (dropped !== undefined) e.loggerDroppedAttributesCount = dropped;
+    if (dropped !== 0) e.loggerDroppedAttributesCount = dropped;
   }
 }
 
 function readResourceLogs(r: Reader, end: number, st: State, system: SystemCode): void {
   const resource = newMap();
-  let schemaUrl: string | undefined;
-  let dropped: number | undefined;
+  let schemaUrl = '';
+  let dropped = 0;
   let resourceError: FieldError | undefined;
   const out = st.entries;
   const from = out.length;
@@ -484,8 +493,8 @@ function readResourceLogs(r: Reader, end: number, st: State, system: SystemCode)
     const e = out[i]!;
     e.resource = resource;
     e.system = system;
-    if (schemaUrl !== undefined) e.resourceSchemaUrl = schemaUrl;
-    if (dropped !== undefined) e.resourceDroppedAttributesCount = dropped;
+    if (schemaUrl !== '') e.resourceSchemaUrl = schemaUrl;
+    if (dropped !== 0) e.resourceDroppedAttributesCount = dropped;
   }
 }
 
