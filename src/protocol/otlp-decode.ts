@@ -35,12 +35,13 @@ function expectWire(r: Reader, field: number, got: number, want: number): void {
 // tags the reserved names once so the record reader dispatches on a number.
 const K_USER = 0, K_MESSAGE = 1, K_KEY = 2, K_SEQ = 3, K_PATH = 4, K_PARENT = 5, K_EVENT = 6,
   K_DURATION = 7, K_KIND = 8, K_TASK = 9, K_SPAN = 10, K_XTYPE = 11, K_XMESSAGE = 12, K_XSTACK = 13, K_OTHER_RESERVED = 14;
-const RESERVED_IDS: Record<string, number> = {
+// Null prototype: a key named `__proto__` or `constructor` must not find Object.prototype's.
+const RESERVED_IDS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   [ATTR_MESSAGE]: K_MESSAGE, [ATTR_KEY]: K_KEY, [ATTR_SEQ]: K_SEQ, [ATTR_PATH]: K_PATH,
   [ATTR_PARENT_SPAN]: K_PARENT, [ATTR_EVENT]: K_EVENT, [ATTR_DURATION_MS]: K_DURATION, [ATTR_KIND]: K_KIND,
   [ATTR_TASK]: K_TASK, [ATTR_SPAN]: K_SPAN, [ATTR_EXCEPTION_TYPE]: K_XTYPE,
   [ATTR_EXCEPTION_MESSAGE]: K_XMESSAGE, [ATTR_EXCEPTION_STACKTRACE]: K_XSTACK,
-};
+});
 const CACHE_SIZE = 4096;
 const cacheKeys: (string | undefined)[] = new Array(CACHE_SIZE).fill(undefined);
 const cacheIds = new Uint8Array(CACHE_SIZE);
