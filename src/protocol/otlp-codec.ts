@@ -57,7 +57,7 @@
  * SDK writes every integral number. User attributes named `exception.*` (with string
  * values) are taken as the record's exception (OTel semantics). Decoded records of one
  * ResourceLogs share one `resource` object (and of one scope, `loggerAttributes`): treat
- * entries as immutable. Decoded maps are null-prototype objects: a `__proto__` key is data.
+ * entries as immutable. Decoded maps have no Object.prototype in their chain: a `__proto__` key is data.
  */
 import { Writer, decimalToU64 } from './proto-wire.js';
 import { taggedBytes, taggedInt } from './tagged-values.js';
@@ -200,8 +200,13 @@ function writeTime(w: Writer, tag: number, ns: string): void {
 }
 
 function writeLogRecord(w: Writer, e: LogEntry): void {
-  writeTime(w, 0x09, e.timeUnixNano);
-  writeTime(w, 0x59, e.observedTimeUnixNano ?? e.timeUnixNano);
+  const [lo, hi] = decimalToU64(e.timeUnixNano);
+  w.byte(0x09);
+  w.fixed64(lo, hi);
+  if (e.observedTimeUnixNano === undefined) {
+    w.byte(0x59);
+    w.fixed64(lo, hi);
+  } else writeTime(w, 0x59, e.observedTimeUnixNano);
   w.byte(0x10);
   w.uvarint(e.severity);
   if (e.levelFromSeverity !== true && e.level !== '') {

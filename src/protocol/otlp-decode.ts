@@ -92,7 +92,10 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
     kind: kindDefault,
   };
   let hasLevel = false;
-  let observed: string | undefined;
+  // Times as 32-bit halves, formatted once at the end: the observed time is
+  // usually the event time (our encoder always writes both), and formatting is not free.
+  let timeLo = 0, timeHi = 0, obsLo = 0, obsHi = 0;
+  let hasObserved = false;
   // proto3: a zero or empty scalar is the same as an absent one (the official JS
   // serializer writes dropped_attributes_count 0, Python omits it): absent in LogEntry.
   let dropped = 0;
@@ -104,8 +107,8 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
   while (r.pos < end) {
     const tag = r.uvarint();
     switch (tag) {
-      case 0x09: e.timeUnixNano = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
-      case 0x59: observed = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
+      case 0x09: timeLo = r.fixed64lo(); timeHi = r.fixed64hi(); break;
+      case 0x59: obsLo = r.fixed64lo(); obsHi = r.fixed64hi(); hasObserved = true; break;
       case 0x10: e.severity = r.uvarint(); break;
       case 0x1a: e.level = r.string(); hasLevel = e.level !== ''; break;
       case 0x2a: {
@@ -145,8 +148,11 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
   if (flags !== 0) e.traceFlags = flags;
   if (eventName !== '') e.eventName = eventName;
   // OTel's data model: without an event time (absent or 0), the observed time stands in for it.
-  if (e.timeUnixNano === '' || e.timeUnixNano === '0') e.timeUnixNano = observed ?? '0';
-  else if (observed !== undefined && observed !== e.timeUnixNano) e.observedTimeUnixNano = observed;
+  if (timeLo === 0 && timeHi === 0) e.timeUnixNano = u64ToDecimal(obsLo, obsHi);
+  else {
+    e.timeUnixNano = u64ToDecimal(timeLo, timeHi);
+    if (hasObserved && (obsLo !== timeLo || obsHi !== timeHi)) e.observedTimeUnixNano = u64ToDecimal(obsLo, obsHi);
+  }
   if (!hasLevel) {
     e.level = levelNameFromSeverity(e.severity);
     e.levelFromSeverity = true;

@@ -1,5 +1,5 @@
 /**
- * Decoded OTLP maps are null-prototype objects (a `__proto__` key is data, not a
+ * Decoded OTLP maps have no Object.prototype in their chain (a `__proto__` key is data, not a
  * prototype). node:assert's deepStrictEqual compares prototypes, so tests compare
  * `plain(decoded)` with literals: the same values, in ordinary objects.
  */
