@@ -25,6 +25,7 @@ import {
 } from './attributes.js';
 import { LOG_ENTRY_VERSION, type LogEntry, type ScopeEvent, type SystemCode } from './log-entry.js';
 import { levelNameFromSeverity } from './severity.js';
+import { bytesValue } from './tagged-values.js';
 import { unixNanoFromHrTime } from './time.js';
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
@@ -151,7 +152,9 @@ export function toLogEntry(record: ReadableLogRecord, system: SystemCode, resour
         continue;
       }
     }
-    if (value !== undefined) attributes[name] = value;
+    if (value === undefined) continue;
+    // LogEntry stays JSON: bytes travel as {"$bytes": base64} (tagged-values.ts).
+    attributes[name] = typeof value === 'object' && value instanceof Uint8Array ? bytesValue(value) : value;
   }
   if (excType !== undefined || excMessage !== undefined || excStack !== undefined) {
     // Nothing invented: no type when the producer named none.

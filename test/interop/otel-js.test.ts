@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
-import { decodeMessage, encodeOtlp, type LogEntry } from '../../src/protocol/index.js';
+import { decodeMessage, encodeOtlp, ENCODINGS, type Encoding, type LogEntry } from '../../src/protocol/index.js';
 import { unixNanoFromHrTime } from '../../src/protocol/time.js';
 import { pullSocket } from '../exporter/helpers.js';
 import { plain } from '../protocol/plain.js';
@@ -63,15 +63,15 @@ function expected(records: ReadableLogRecord[]): LogEntry[] {
   ];
 }
 
-/** The bytes distlog's own exporter puts on the wire for these records. */
-async function distlogBytes(records: ReadableLogRecord[]): Promise<Buffer> {
+/** The payload distlog's own exporter puts on the wire for these records. */
+async function distlogPayload(records: ReadableLogRecord[], encoding: Encoding): Promise<Buffer> {
   const { pull, endpoint } = await pullSocket();
-  const exporter = new ZmqLogRecordExporter({ endpoint, system: 'P', encoding: 'O' });
+  const exporter = new ZmqLogRecordExporter({ endpoint, system: 'P', encoding });
   try {
     const result = await new Promise<{ code: number }>((resolve) => exporter.export(records, resolve));
     assert.equal(result.code, 0, 'export succeeded');
     const [topic, payload] = await pull.receive();
-    assert.equal(topic!.toString(), 'PLO');
+    assert.equal(topic!.toString(), `PL${encoding}`);
     return payload!;
   } finally {
     await exporter.shutdown();
@@ -85,13 +85,17 @@ test('official ProtobufLogsSerializer bytes decode to every field the SDK record
   assert.deepEqual(decodeAll(bytes), expected(records));
 });
 
-test("distlog's exporter bytes decode to the same LogEntry values as the official serializer's", async () => {
-  const records = sdkRecords();
-  const official = decodeAll(ProtobufLogsSerializer.serializeRequest(records)!);
-  const own = decodeAll(await distlogBytes(records));
-  assert.equal(own.length, official.length);
-  for (let i = 0; i < own.length; i++) assert.deepEqual(own[i], official[i], `record ${i}`);
-});
+for (const encoding of ENCODINGS) {
+  test(`distlog's exporter payload (encoding ${encoding}) decodes to the same LogEntry values as the official serializer's bytes`, async () => {
+    const records = sdkRecords();
+    const official = decodeAll(ProtobufLogsSerializer.serializeRequest(records)!);
+    const d = decodeMessage([Buffer.from(`PL${encoding}`), await distlogPayload(records, encoding)]);
+    assert.deepEqual(d.errors, []);
+    const own = plain(d.entries);
+    assert.equal(own.length, official.length);
+    for (let i = 0; i < own.length; i++) assert.deepEqual(own[i], official[i], `record ${i}`);
+  });
+}
 
 test('a decoded official request is forwarded (encodeOtlp) without losing a field', () => {
   const records = sdkRecords();
