@@ -232,3 +232,21 @@ test('OTLP: 16 MB of empty log records (8 million) is refused from its framing, 
   // 8M LogEntry objects would take gigabytes; counting takes none.
   assert.ok(process.memoryUsage().heapUsed - heapBefore < 64 * 1024 * 1024, 'no per-record allocation');
 });
+
+test('JSON: the LogEntry v2 fields are checked like the others, each named', () => {
+  const e = entry();
+  const bad: [Record<string, unknown>, string, string][] = [
+    [{ ...e, traceFlags: '01' }, 'traceFlags', 'expected an integer 0..4294967295, got string "01"'],
+    [{ ...e, droppedAttributesCount: -1 }, 'droppedAttributesCount', 'expected an integer 0..4294967295, got number -1'],
+    [{ ...e, resourceDroppedAttributesCount: 2 ** 32 }, 'resourceDroppedAttributesCount', 'expected an integer 0..4294967295, got number 4294967296'],
+    [{ ...e, levelFromSeverity: 'yes' }, 'levelFromSeverity', 'expected true or absent, got string "yes"'],
+    [{ ...e, loggerAttributes: [] }, 'loggerAttributes', 'expected an object, got an array'],
+    [{ ...e, eventName: 5 }, 'eventName', 'expected a string, got number 5'],
+    [{ ...e, loggerVersion: false }, 'loggerVersion', 'expected a string, got boolean false'],
+    [{ ...e, exception: { type: 7, message: 'm' } }, 'exception.type', 'expected a string, got number 7'],
+  ];
+  const good = { ...e, traceFlags: 1, eventName: 'x', loggerVersion: '1', levelFromSeverity: true, exception: { message: 'no type' } };
+  const d = decodeMessage([PLJ, Buffer.from(JSON.stringify({ v: 1, entries: [...bad.map((b) => b[0]), good] }))]);
+  assert.deepEqual(d.errors, bad.map(([, field, message], index) => ({ index, path: `entries[${index}].${field}`, message })));
+  assert.deepEqual(d.entries, [good]);
+});
