@@ -19,6 +19,14 @@ export { DEFAULT_MAX_DEPTH };
 
 type NodeBuffer = Buffer & { hexSlice(start: number, end: number): string };
 
+/**
+ * ResourceLogs field 1000, `instrumentation_library_logs`: what OTLP before 0.19
+ * (SDKs of 2022 and older) sent in place of scope_logs, with the same layout
+ * (InstrumentationLibrary has name=1, version=2). Read, not skipped: skipping
+ * would lose their records without counting them.
+ */
+const LEGACY_SCOPE_LOGS_TAG = 1000 * 8 + 2;
+
 function wantString(name: string, v: unknown): string {
   if (typeof v !== 'string') throw new FieldError(`attributes["${name}"]`, `expected a string, got ${v === null ? 'null' : typeof v}`);
   return v;
@@ -278,7 +286,7 @@ function readResourceLogs(r: Reader, end: number, st: State, system: SystemCode)
         } else if (t === 0x10) dropped = r.uvarint();
         else r.skip(t & 7);
       }
-    } else if (tag === 0x12) {
+    } else if (tag === 0x12 || tag === LEGACY_SCOPE_LOGS_TAG) {
       readScopeLogs(r, r.len() + r.pos, st);
     } else if (tag === 0x1a) {
       schemaUrl = r.string();
@@ -328,7 +336,7 @@ export function countOtlpRecords(payload: Buffer): number {
     const rlEnd = r.len() + r.pos;
     while (r.pos < rlEnd) {
       const t = r.uvarint();
-      if (t !== 0x12) { r.skip(t & 7); continue; }
+      if (t !== 0x12 && t !== LEGACY_SCOPE_LOGS_TAG) { r.skip(t & 7); continue; }
       const slEnd = r.len() + r.pos;
       while (r.pos < slEnd) {
         const t2 = r.uvarint();

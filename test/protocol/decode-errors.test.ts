@@ -250,3 +250,13 @@ test('JSON: the LogEntry v2 fields are checked like the others, each named', () 
   assert.deepEqual(d.errors, bad.map(([, field, message], index) => ({ index, path: `entries[${index}].${field}`, message })));
   assert.deepEqual(d.entries, [good]);
 });
+
+test('OTLP before 0.19: records under instrumentation_library_logs (field 1000) are read, not silently skipped', () => {
+  const library = field(0x0a, Buffer.concat([field(0x0a, Buffer.from('old.lib')), field(0x12, Buffer.from('0.9'))]));
+  const legacy = field(1000 * 8 + 2, Buffer.concat([library, field(0x12, logRecord('from 2021'))]));
+  const payload = field(0x0a, Buffer.concat([field(0x0a, Buffer.alloc(0)), legacy]));
+  const d = decodeMessage([PLO, payload], { maxEntries: 1 });
+  assert.deepEqual(d.errors, []);
+  assert.deepEqual(d.entries.map((e) => [e.logger, e.loggerVersion, e.message]), [['old.lib', '0.9', 'from 2021']]);
+  rejects([PLO, Buffer.concat([payload, payload])], 'entry_count', 'topic "PLO": 2 records in one message exceed the limit of 1 (maxEntries)', 'PLO', { maxEntries: 1 });
+});
