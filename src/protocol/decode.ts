@@ -5,7 +5,12 @@
  * the records that were fine, so one bad record never costs its batch.
  *
  * Order of checks: frames, topic, encoding (pickle refused here, before any
- * payload byte is looked at), size, then the payload.
+ * payload byte is looked at), size, record count, then the payload.
+ *
+ * The topic's system byte is authoritative: every record of the message gets it,
+ * whatever `system` its payload claims, so a sender on a T(est) topic can never
+ * place records among P(roduction) ones. (The topic is what an endpoint's access
+ * rules can see; the payload's own claim is only what the sender wrote.)
  */
 import { ProtocolError, type EntryError } from './errors.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
@@ -77,7 +82,7 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
       const opts = limits?.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : undefined;
       const d = decodeOtlp(payload, { system: topic.system, kind: 'L' }, opts);
-      return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+      return { topic, entries: withTopicSystem(d.entries, topic), meta: d.meta, source: 'distlog', errors: d.errors };
     } catch (err) {
       if (err instanceof WireError) {
         throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message}`, t, { cause: err });
@@ -91,7 +96,13 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
     return { topic, entries: [fromPythonRecord(value, topic)], meta: {}, source: 'python-distlog', errors: [] };
   }
   const d = decodeEnvelope(value, t, maxEntries);
-  return { topic, entries: d.entries, meta: d.meta, source: 'distlog', errors: d.errors };
+  return { topic, entries: withTopicSystem(d.entries, topic), meta: d.meta, source: 'distlog', errors: d.errors };
+}
+
+function withTopicSystem(entries: LogEntry[], topic: Topic): LogEntry[] {
+  const system = topic.system;
+  for (let i = 0; i < entries.length; i++) entries[i]!.system = system;
+  return entries;
 }
 
 function tooMany(topic: string, count: number, max: number): ProtocolError {

@@ -158,7 +158,7 @@ test("distlog's OTLP bytes, parsed by opentelemetry-proto's generated classes, h
     }],
   });
   // And distlog reads its own bytes back to the same records.
-  const back = decodeMessage([Buffer.from('PLO'), encodeOtlp(entries)]);
+  const back = decodeMessage([Buffer.from('SLO'), encodeOtlp(entries)]);
   assert.deepEqual(back.errors, []);
   assert.deepEqual(plain(back.entries), plain(entries));
 });

@@ -119,7 +119,7 @@ class Gen {
     return ex;
   }
 
-  entry(shared: { resource: Record<string, unknown>; logger: string }): LogEntry {
+  entry(shared: { resource: Record<string, unknown>; logger: string; system: LogEntry['system'] }): LogEntry {
     const severity = this.int(25);
     const e: LogEntry = {
       v: 2,
@@ -130,7 +130,7 @@ class Gen {
       message: this.string(40),
       attributes: this.map(1, 6),
       resource: this.chance(0.8) ? shared.resource : this.map(1),
-      system: this.pick(['T', 'S', 'P'] as const),
+      system: shared.system,
       kind: this.pick(['L', 'P'] as const),
     };
     const opt = (p: number): boolean => this.chance(p);
@@ -161,9 +161,11 @@ class Gen {
 
 function check(encoding: Encoding, seed: number, batches: number): void {
   const g = new Gen(prng(seed), encoding === 'J');
-  const topic = formatTopic({ system: 'P', kind: 'L', encoding });
   for (let b = 0; b < batches; b++) {
-    const shared = { resource: g.map(1), logger: g.string() };
+    // One system per message: the topic's system byte is every record's system.
+    const system = g.pick(['T', 'S', 'P'] as const);
+    const topic = formatTopic({ system, kind: 'L', encoding });
+    const shared = { resource: g.map(1), logger: g.string(), system };
     const entries = Array.from({ length: 1 + g.int(8) }, () => g.entry(shared));
     const d = decodeMessage([topic, encodeBatch(entries, encoding, { producer: 'p', seq: b + 1 })]);
     const where = `${encoding} seed ${seed}, batch ${b}`;

@@ -22,7 +22,8 @@ for (const enc of ['J', 'O'] as const) {
     assert.deepEqual(d.errors, []);
     assert.equal(d.source, 'distlog');
     assert.deepEqual(d.meta, { producer: 'host-1/4711', seq: 42 });
-    assert.deepEqual(d.entries, variety().map((e) => (enc === 'O' ? asOtlpReadsIt(e) : e)));
+    // The topic (P here) decides every record's system, whatever the payload says.
+    assert.deepEqual(d.entries, variety().map((e) => ({ ...(enc === 'O' ? asOtlpReadsIt(e) : e), system: 'P' })));
   });
 
   test(`${enc}: an empty batch and a batch without meta`, () => {
@@ -37,7 +38,15 @@ for (const enc of ['J', 'O'] as const) {
     for (let i = 0; i < 1000; i++) {
       entries.push(entry({ seq: i, logger: i % 3 === 0 ? 'a' : 'b', system: i % 7 === 0 ? 'T' : 'P', resource: i % 11 === 0 ? { 'service.name': 'x' } : { 'service.name': 'checkout' } }));
     }
-    assert.deepEqual(roundTrip(entries, enc).entries, entries);
+    assert.deepEqual(roundTrip(entries, enc).entries, entries.map((e) => ({ ...e, system: 'P' })));
+  });
+
+  test(`${enc}: kind comes from each record; system from the topic, never from the payload`, () => {
+    const entries = [entry({ kind: 'L', system: 'P' }), entry({ kind: 'P', system: 'S' })];
+    for (const system of ['T', 'S', 'P'] as const) {
+      const d = decodeMessage([formatTopic({ system, kind: 'P', encoding: enc }), encodeBatch(entries, enc)]);
+      assert.deepEqual(plain(d.entries), entries.map((e) => ({ ...e, system })), `topic system ${system}`);
+    }
   });
 }
 
@@ -70,10 +79,4 @@ test('J: an entry without v (or with v 1) is read as the current version; null o
   const d = decodeMessage([Buffer.from('PLJ'), Buffer.from(payload)]);
   assert.deepEqual(d.errors, []);
   assert.deepEqual(d.entries, [entry(), entry()]);
-});
-
-test('O: record kind and system come from the records, not from the topic', () => {
-  const entries = [entry({ kind: 'L', system: 'S' }), entry({ kind: 'P', system: 'T' })];
-  const d = decodeMessage([formatTopic({ system: 'P', kind: 'P', encoding: 'O' }), encodeBatch(entries, 'O')]);
-  assert.deepEqual(plain(d.entries), entries);
 });
