@@ -25,6 +25,7 @@ import {
 } from './attributes.js';
 import { LOG_ENTRY_VERSION, type LogEntry, type ScopeEvent, type SystemCode } from './log-entry.js';
 import { levelNameFromSeverity } from './severity.js';
+import { bytesValue } from './tagged-values.js';
 import { unixNanoFromHrTime } from './time.js';
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
@@ -78,11 +79,21 @@ export function toLogEntry(record: ReadableLogRecord, system: SystemCode, resour
     entry.observedTimeUnixNano = unixNanoFromHrTime(observed);
   }
   if (body !== undefined && body !== null && typeof body !== 'string') entry.body = body;
+  // LogEntry v2: the OTLP fields beside the attributes (see otlp-codec.ts for the mapping).
+  if (!record.severityText) entry.levelFromSeverity = true;
+  const scope = record.instrumentationScope;
+  if (scope.version) entry.loggerVersion = scope.version;
+  if (scope.schemaUrl) entry.loggerSchemaUrl = scope.schemaUrl;
+  if (scope.attributes !== undefined && Object.keys(scope.attributes).length > 0) entry.loggerAttributes = scope.attributes as Record<string, unknown>;
+  if (record.resource.schemaUrl) entry.resourceSchemaUrl = record.resource.schemaUrl;
+  if (record.droppedAttributesCount > 0) entry.droppedAttributesCount = record.droppedAttributesCount;
+  if (record.eventName) entry.eventName = record.eventName;
 
   const sc = record.spanContext;
   if (sc !== undefined && sc.traceId.length === 32 && sc.traceId !== INVALID_TRACE_ID) {
     entry.task = sc.traceId;
     if (sc.spanId.length === 16 && sc.spanId !== INVALID_SPAN_ID) entry.span = sc.spanId;
+    if (sc.traceFlags) entry.traceFlags = sc.traceFlags;
   }
 
   const attributes = entry.attributes;
@@ -141,18 +152,15 @@ export function toLogEntry(record: ReadableLogRecord, system: SystemCode, resour
         continue;
       }
     }
-    if (value !== undefined) attributes[name] = value;
+    if (value === undefined) continue;
+    // LogEntry stays JSON: bytes travel as {"$bytes": base64} (tagged-values.ts).
+    attributes[name] = typeof value === 'object' && value instanceof Uint8Array ? bytesValue(value) : value;
   }
   if (excType !== undefined || excMessage !== undefined || excStack !== undefined) {
-    entry.exception = {
-      type: excType === undefined || excType === '' ? 'Error' : String(excType),
-      message: excMessage === undefined ? '' : String(excMessage),
-    };
+    // Nothing invented: no type when the producer named none.
+    entry.exception = { message: excMessage === undefined ? '' : String(excMessage) };
+    if (excType !== undefined && excType !== '') entry.exception.type = String(excType);
     if (excStack !== undefined && excStack !== '') entry.exception.stack = String(excStack);
-  }
-  if (record.eventName !== undefined && record.eventName !== '' && attributes['event.name'] === undefined) {
-    // LogEntry has no event-name field; OTel's semantic convention name keeps it findable.
-    attributes['event.name'] = record.eventName;
   }
   return entry;
 }

@@ -12,6 +12,7 @@ import type { Pull } from 'zeromq';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { decodeMessage, ENCODINGS } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
+import { plain } from '../protocol/plain.js';
 import { deadPort, providerFor, pullSocket, RESOURCE_ATTRS, sleep, SPAN_ID, spanContext, TRACE_ID } from './helpers.js';
 
 async function receive(pull: Pull): Promise<{ topic: string; entries: LogEntry[]; meta: { producer?: string; seq?: number } }> {
@@ -19,7 +20,8 @@ async function receive(pull: Pull): Promise<{ topic: string; entries: LogEntry[]
   const decoded = decodeMessage(frames);
   assert.deepEqual(decoded.errors, [], 'no record of the message was rejected');
   const t = decoded.topic;
-  return { topic: t.system + t.kind + t.encoding, entries: decoded.entries, meta: decoded.meta ?? {} };
+  // plain(): decoded OTLP maps have no prototype; deepEqual against literals needs ordinary objects.
+  return { topic: t.system + t.kind + t.encoding, entries: plain(decoded.entries), meta: decoded.meta ?? {} };
 }
 
 /** ReadableLogRecords made by the SDK itself, to hand to export() directly. */

@@ -149,7 +149,9 @@ test('records of one Resource share one resource object', () => {
   assert.equal(a!.resource['service.name'], 'checkout');
 });
 
-test('the event name is kept as the event.name attribute', () => {
+test('the event name is kept as its own field (LogEntry v2), not as an attribute', () => {
   const [record] = capture((logger) => logger.emit({ eventName: 'user.login', body: 'hi' }));
-  assert.equal(toLogEntry(record!, 'P', new ResourceCache()).attributes['event.name'], 'user.login');
+  const e = toLogEntry(record!, 'P', new ResourceCache());
+  assert.equal(e.eventName, 'user.login');
+  assert.equal(e.attributes['event.name'], undefined);
 });

@@ -67,7 +67,7 @@ export function formatLine(e: LogEntry, o: LineOptions): string {
   }
   let msg = ' '.repeat(depthOf(e) * o.indent) + e.message;
   if (e.durationMs !== undefined) msg += ` (${e.durationMs.toFixed(1)} ms)`;
-  if (e.exception) msg += ` [${e.exception.type}: ${e.exception.message}]`;
+  if (e.exception) msg += ` [${e.exception.type === undefined ? e.exception.message : `${e.exception.type}: ${e.exception.message}`}]`; // LogEntry v2: type optional
   if (o.attributes) {
     for (const [k, v] of Object.entries(e.attributes)) msg += ` ${o.color ? DIM : ''}${k}=${attrValue(v)}${o.color ? RESET : ''}`;
   }
