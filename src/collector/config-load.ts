@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { checkKeys, isPlainObject, joinPath, mergeOptions, type ConfigError, type PluginFactory } from '../plugins/api.js';
-import { DEFAULT_CONFIG_YAML, DEFAULT_QUEUE, DEFAULT_RECEIVER, type CollectorConfig, type PluginConfig, type QueueConfig } from './config-types.js';
-import { PLUGIN_KEYS, TOP_KEYS, validateName, validateQueue, validateReceiver, validateSeconds } from './config-validate.js';
+import { DEFAULT_CONFIG_YAML, DEFAULT_CONTROL, DEFAULT_QUEUE, DEFAULT_RECEIVER, type CollectorConfig, type PluginConfig, type QueueConfig } from './config-types.js';
+import { PLUGIN_KEYS, TOP_KEYS, validateControl, validateName, validateQueue, validateReceiver, validateSeconds } from './config-validate.js';
 import { substituteEnv, type Env } from './env.js';
 import { compileFilter, validateFilter } from './filter.js';
 import { isModuleSpecifier, lookupFactory } from './registry.js';
@@ -88,6 +88,8 @@ export async function checkConfig(source: ConfigSource, options: LoadOptions = {
 
   const receiver = mergeOptions(DEFAULT_RECEIVER, merged.receiver);
   errors.push(...validateReceiver(receiver));
+  const control = mergeOptions(DEFAULT_CONTROL, merged.control);
+  errors.push(...validateControl(control));
   const stats = merged.stats as { intervalSeconds: number };
   errors.push(...validateSeconds(stats, 'intervalSeconds', 'stats'));
   const shutdown = merged.shutdown as { drainTimeoutSeconds: number };
@@ -98,7 +100,7 @@ export async function checkConfig(source: ConfigSource, options: LoadOptions = {
 
   attachPositions(errors, doc, lines);
   if (errors.length) return { errors: tidy(errors, envErrors), source: name };
-  return { config: { receiver, stats, shutdown, plugins, baseDir, source: name }, errors, source: name };
+  return { config: { receiver, control, stats, shutdown, plugins, baseDir, source: name }, errors, source: name };
 }
 
 /** Like checkConfig, but throws ConfigLoadError listing every problem. */

@@ -42,11 +42,28 @@ export interface RetryConfig {
 }
 
 export interface QueueConfig {
-  /** Entries waiting for this plugin; beyond it new entries are dropped (or the receiver waits: `block`). */
+  /** Entries waiting for this plugin; beyond it the receiver waits (`block`) or new entries are dropped (`drop_newest`). */
   maxEntries: number;
+  /**
+   * Bytes waiting for this plugin, estimated as each entry's share of its
+   * message's wire size (decoded entries take about 2-4x that in heap). Full
+   * when either bound is reached.
+   */
+  maxBytes: number;
   /** Queued batches are coalesced into consume() calls of at most this many entries. */
   batchMaxEntries: number;
+  /**
+   * `block` (default): a full lane holds the receiver (backpressure to the
+   * producers) while its plugin makes progress. `drop_newest`: never holds; what
+   * does not fit is dropped and counted.
+   */
   whenFull: WhenFull;
+  /**
+   * A full `block` lane whose plugin has written nothing for this long (down,
+   * hung, failing every batch) stops holding the receiver and drops its newest
+   * entries, counted, until it writes again. 0 = hold for ever.
+   */
+  blockTimeoutMs: number;
   /** A consume() that has not settled after this long counts as failed (0 = wait forever). */
   consumeTimeoutMs: number;
   retry: RetryConfig;
@@ -61,8 +78,15 @@ export interface PluginConfig {
   queue: QueueConfig;
 }
 
+/** The admin/query channel `distlog stats` talks to (ZeroMQ REP). */
+export interface ControlConfig {
+  /** e.g. `tcp://127.0.0.1:5011`; empty = off (the default). */
+  endpoint: string;
+}
+
 export interface CollectorConfig {
   receiver: ReceiverConfig;
+  control: ControlConfig;
   stats: { intervalSeconds: number };
   shutdown: { drainTimeoutSeconds: number };
   plugins: PluginConfig[];
@@ -73,6 +97,9 @@ export interface CollectorConfig {
 }
 
 export const DEFAULT_ENDPOINT = 'tcp://127.0.0.1:5010';
+/** What `distlog stats` asks when given no --from; distlogd binds it only when configured. */
+export const SUGGESTED_CONTROL_ENDPOINT = 'tcp://127.0.0.1:5011';
+export const DEFAULT_CONTROL: ControlConfig = { endpoint: '' };
 
 export const DEFAULT_RECEIVER: ReceiverConfig = {
   endpoints: [DEFAULT_ENDPOINT],
@@ -87,8 +114,10 @@ export const DEFAULT_RECEIVER: ReceiverConfig = {
 export const DEFAULT_QUEUE: QueueConfig = {
   // Decoded entries take ~0.5-1 KB of heap each; lanes share the entry objects.
   maxEntries: 50_000,
+  maxBytes: 64 * 1024 * 1024,
   batchMaxEntries: 2_000,
-  whenFull: 'drop_newest',
+  whenFull: 'block',
+  blockTimeoutMs: 10_000,
   consumeTimeoutMs: 30_000,
   retry: { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 },
 };
@@ -101,6 +130,8 @@ receiver:
   maxMessageBytes: ${DEFAULT_RECEIVER.maxMessageBytes}
   highWaterMark: ${DEFAULT_RECEIVER.highWaterMark}
   reportIntervalSeconds: ${DEFAULT_RECEIVER.reportIntervalSeconds}
+control:
+  endpoint: ""
 stats:
   intervalSeconds: 60
 shutdown:

@@ -4,12 +4,12 @@
  * its errors so the user sees the whole list at once.
  */
 import { checkEnum, checkInt, checkKeys, isPlainObject, joinPath, type ConfigError } from '../plugins/api.js';
-import type { QueueConfig, ReceiverConfig } from './config-types.js';
+import type { ControlConfig, QueueConfig, ReceiverConfig } from './config-types.js';
 
-export const TOP_KEYS = ['receiver', 'stats', 'shutdown', 'plugins'] as const;
+export const TOP_KEYS = ['receiver', 'control', 'stats', 'shutdown', 'plugins'] as const;
 export const PLUGIN_KEYS = ['type', 'name', 'options', 'filter', 'queue'] as const;
 const RECEIVER_KEYS = ['endpoints', 'maxMessageBytes', 'highWaterMark', 'reportIntervalSeconds'] as const;
-const QUEUE_KEYS = ['maxEntries', 'batchMaxEntries', 'whenFull', 'consumeTimeoutMs', 'retry'] as const;
+const QUEUE_KEYS = ['maxEntries', 'maxBytes', 'batchMaxEntries', 'whenFull', 'blockTimeoutMs', 'consumeTimeoutMs', 'retry'] as const;
 const RETRY_KEYS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'] as const;
 const MAX = Number.MAX_SAFE_INTEGER;
 /** libzmq's ZMQ_MAXMSGSIZE is an int64 but the binding takes a JS number; 1 GiB is plenty. */
@@ -43,6 +43,21 @@ export function validateReceiver(r: ReceiverConfig, path = 'receiver'): ConfigEr
   return errors;
 }
 
+export function validateControl(c: ControlConfig, path = 'control'): ConfigError[] {
+  const bad = notMap(c, path);
+  if (bad.length) return bad;
+  const errors = checkKeys(c as unknown as Record<string, unknown>, ['endpoint'], path);
+  const e: unknown = c.endpoint;
+  if (typeof e !== 'string' || (e !== '' && !/^(tcp|ipc|inproc):\/\/.+/.test(e))) {
+    errors.push({
+      path: joinPath(path, 'endpoint'),
+      message: `invalid endpoint ${JSON.stringify(e)}`,
+      hint: 'use tcp://HOST:PORT (e.g. tcp://127.0.0.1:5011), ipc://PATH, or "" for off',
+    });
+  }
+  return errors;
+}
+
 export function validateSeconds(section: unknown, key: string, path: string): ConfigError[] {
   const bad = notMap(section, path);
   if (bad.length) return bad;
@@ -55,8 +70,10 @@ export function validateQueue(q: QueueConfig, path: string): ConfigError[] {
   if (bad.length) return bad;
   const errors = checkKeys(q as unknown as Record<string, unknown>, QUEUE_KEYS, path);
   errors.push(...checkInt(q.maxEntries, 1, MAX, joinPath(path, 'maxEntries')));
+  errors.push(...checkInt(q.maxBytes, 1024, MAX, joinPath(path, 'maxBytes')));
   errors.push(...checkInt(q.batchMaxEntries, 1, MAX, joinPath(path, 'batchMaxEntries')));
   errors.push(...checkEnum(q.whenFull, ['drop_newest', 'block'], joinPath(path, 'whenFull')));
+  errors.push(...checkInt(q.blockTimeoutMs, 0, 86_400_000, joinPath(path, 'blockTimeoutMs')));
   errors.push(...checkInt(q.consumeTimeoutMs, 0, MAX, joinPath(path, 'consumeTimeoutMs')));
   const rp = joinPath(path, 'retry');
   const badRetry = notMap(q.retry, rp);

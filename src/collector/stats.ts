@@ -1,7 +1,8 @@
 /**
- * The collector's counters as one object (for the API, tests and the viewer)
- * and as the periodic one-line summary the daemon prints.
+ * The collector's counters as one object (for the API, the control channel,
+ * tests and the viewer) and as the periodic one-line summary the daemon prints.
  */
+import type { DeliveryStats } from './accounting.js';
 import type { PluginCounters } from './pipeline.js';
 import type { ReceiverCounters } from './receiver.js';
 
@@ -11,6 +12,8 @@ export interface CollectorStats {
   plugins: Record<string, PluginCounters>;
   /** Refused input by reason (frames, topic, size, json, schema, pickle, entry, ...). */
   badInput: Record<string, number>;
+  /** Per-producer batches, records and gaps (see accounting.ts for what gaps can tell). */
+  delivery: DeliveryStats;
 }
 
 /** Formats a stats line; rates are over the interval since `prev`. */
@@ -20,9 +23,18 @@ export function formatStatsLine(now: CollectorStats, prev: CollectorStats | unde
   const r = now.receiver;
   const head = `stats: ${rate(r.messages, prev?.receiver.messages)} msg/s ${rate(r.entries, prev?.receiver.entries)} rec/s` +
     ` (total ${r.messages} msgs, ${r.entries} recs)`;
-  const plugins = Object.entries(now.plugins).map(
-    ([name, c]) => `${name} received=${c.received} written=${c.written} dropped=${c.dropped} errors=${c.errors} queued=${c.queued}`,
-  );
+  const plugins = Object.entries(now.plugins).map(([name, c]) => {
+    const extra = [
+      c.rejected ? ` rejected=${c.rejected}` : '',
+      c.heldMs ? ` held=${(c.heldMs / 1000).toFixed(1)}s` : '',
+      c.stalled ? ' STALLED' : '',
+    ].join('');
+    return `${name} received=${c.received} written=${c.written} dropped=${c.dropped} errors=${c.errors} queued=${c.queued}${extra}`;
+  });
   const bad = Object.entries(now.badInput).map(([reason, n]) => `${reason}=${n}`);
-  return [head, ...plugins, `bad: ${bad.length ? bad.join(' ') : 'none'}`].join(' | ');
+  const d = now.delivery.totals;
+  const delivery = `producers=${d.producers} missing=${d.missingBatches} batches (~${d.missingRecordsEstimate} recs)` +
+    ` before-first-seen=${d.missingBeforeFirstSeen}${d.restarts ? ` restarts=${d.restarts}` : ''}${d.duplicateBatches ? ` duplicates=${d.duplicateBatches}` : ''}`;
+  const conn = r.connections.acceptFailed ? ` | accept failures=${r.connections.acceptFailed} (${r.connections.lastAcceptError ?? ''})` : '';
+  return [head, ...plugins, `bad: ${bad.length ? bad.join(' ') : 'none'}`, delivery].join(' | ') + conn;
 }

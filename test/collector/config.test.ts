@@ -10,7 +10,7 @@ const BUILTINS = 'built-in types: console, file; or a module path like ./my-plug
 /** Each broken file with every message it must produce, exactly, in order. */
 const TABLE: [file: string, expected: string[]][] = [
   ['unknown-top-key.yaml', [
-    'unknown-top-key.yaml:1:1: recevier: unknown key (did you mean "receiver"? allowed: receiver, stats, shutdown, plugins)',
+    'unknown-top-key.yaml:1:1: recevier: unknown key (did you mean "receiver"? allowed: receiver, control, stats, shutdown, plugins)',
   ]],
   ['misspelt-filter.yaml', [
     'misspelt-filter.yaml:5:7: plugins[1].filter.levle: unknown key (did you mean "level"? allowed: level, systems, kinds, loggers, services, attributes)',
@@ -42,7 +42,7 @@ const TABLE: [file: string, expected: string[]][] = [
     'yaml-syntax.yaml:3:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]',
   ]],
   ['not-a-map.yaml', [
-    'not-a-map.yaml:1:1: the config must be a map (top-level keys: receiver, stats, shutdown, plugins)',
+    'not-a-map.yaml:1:1: the config must be a map (top-level keys: receiver, control, stats, shutdown, plugins)',
   ]],
   ['receiver-errors.yaml', [
     'receiver-errors.yaml:2:3: receiver.endpoints: expected a non-empty list of endpoints (e.g. - tcp://127.0.0.1:5010)',
