@@ -5,13 +5,16 @@
  *
  *   distlog tree FILE...   show the task trees in JSON-lines files written by
  *                          distlogd's file plugin ('-' reads stdin)
+ *   distlog stats          a running distlogd's counters (stats-command.ts)
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { LogEntry } from '../protocol/index.js';
 import { buildForest, renderForest } from '../viewer/index.js';
+import { STATS_USAGE, statsCommand } from './stats-command.js';
 
 const USAGE = `usage: distlog tree [--color|--no-color] FILE...   task trees of distlogd JSON-lines files ('-' = stdin)
+       ${STATS_USAGE}
        distlog --version`;
 
 async function readEntries(file: string, out: LogEntry[]): Promise<number> {
@@ -38,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(pkg.version);
     return 0;
   }
+  if (cmd === 'stats') return statsCommand(rest);
   if (cmd !== 'tree') {
     process.stderr.write(`${cmd && cmd !== '--help' && cmd !== '-h' ? `distlog: unknown command "${cmd}"\n` : ''}${USAGE}\n`);
     return cmd === '--help' || cmd === '-h' ? 0 : 2;

@@ -9,7 +9,7 @@
  * anything unknown answered with an error naming what is accepted. It only
  * reads counters; nothing here can change the daemon.
  */
-import { Reply } from 'zeromq';
+import { Reply, Request } from 'zeromq';
 import type { ControlConfig } from './config-types.js';
 import type { CollectorStats } from './stats.js';
 
@@ -89,5 +89,31 @@ export class ControlChannel {
     this.stopping = true;
     await this.loop;
     if (!this.sock.closed) this.sock.close();
+  }
+}
+
+/**
+ * Asks a collector's control channel for its stats (what `distlog stats` does).
+ * Rejects with a message naming the endpoint when nothing answers in time.
+ */
+export async function queryStats(endpoint: string, timeoutMs = 3000): Promise<CollectorStats> {
+  const req = new Request({ linger: 0, sendTimeout: timeoutMs, receiveTimeout: timeoutMs, maxMessageSize: 64 * 1024 * 1024 });
+  try {
+    req.connect(endpoint);
+    await req.send(JSON.stringify({ request: 'stats' }));
+    let reply: Buffer;
+    try {
+      [reply] = (await req.receive()) as [Buffer];
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EAGAIN') {
+        throw new Error(`no answer from ${endpoint} within ${timeoutMs} ms (is distlogd running with control.endpoint: ${endpoint}?)`);
+      }
+      throw err;
+    }
+    const parsed = JSON.parse(reply.toString('utf8')) as { ok: boolean; stats?: CollectorStats; error?: string };
+    if (!parsed.ok || !parsed.stats) throw new Error(`${endpoint} refused the request: ${parsed.error ?? 'no stats in the reply'}`);
+    return parsed.stats;
+  } finally {
+    req.close();
   }
 }

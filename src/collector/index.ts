@@ -4,11 +4,15 @@ export type { ConfigSource, LoadOptions, CheckResult } from './config-load.js';
 export { startCollector } from './collector.js';
 export type { CollectorHandle, PluginInfo, StartOptions } from './collector.js';
 export type { CollectorStats } from './stats.js';
-export { formatStatsLine } from './stats.js';
+export { formatStatsLine, formatStatsReport } from './stats.js';
 export type { PluginCounters } from './pipeline.js';
 export type { ReceiverCounters } from './receiver.js';
+export type { ConnectionCounters } from './socket-events.js';
+export type { DeliveryStats, DeliveryTotals, ProducerCounters } from './accounting.js';
+export { queryStats } from './control.js';
 export type {
   CollectorConfig,
+  ControlConfig,
   ReceiverConfig,
   PluginConfig,
   FilterConfig,
@@ -16,6 +20,6 @@ export type {
   RetryConfig,
   WhenFull,
 } from './config-types.js';
-export { DEFAULT_CONFIG_YAML, DEFAULT_ENDPOINT } from './config-types.js';
+export { DEFAULT_CONFIG_YAML, DEFAULT_ENDPOINT, SUGGESTED_CONTROL_ENDPOINT } from './config-types.js';
 export { compileFilter } from './filter.js';
 export { BUILTIN_PLUGINS } from './builtins.js';

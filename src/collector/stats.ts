@@ -38,3 +38,37 @@ export function formatStatsLine(now: CollectorStats, prev: CollectorStats | unde
   const conn = r.connections.acceptFailed ? ` | accept failures=${r.connections.acceptFailed} (${r.connections.lastAcceptError ?? ''})` : '';
   return [head, ...plugins, `bad: ${bad.length ? bad.join(' ') : 'none'}`, delivery].join(' | ') + conn;
 }
+
+/** The multi-line report `distlog stats` prints. */
+export function formatStatsReport(s: CollectorStats, from: string): string {
+  const out: string[] = [];
+  const r = s.receiver;
+  out.push(`distlogd at ${from}: up ${s.uptimeSeconds.toFixed(1)} s`);
+  out.push(`receiver: ${r.messages} messages, ${r.entries} records, ${r.bytes} bytes; refused ${r.badMessages} messages, ${r.badEntries} entries`);
+  const cn = r.connections;
+  out.push(`connections: ${cn.accepted} accepted, ${cn.disconnected} closed, ${cn.acceptFailed} accept failures${cn.lastAcceptError ? ` (last: ${cn.lastAcceptError})` : ''}, ${cn.handshakeFailed} failed handshakes`);
+  out.push('plugins:');
+  for (const [name, c] of Object.entries(s.plugins)) {
+    out.push(
+      `  ${name}: received=${c.received} written=${c.written} dropped=${c.dropped} (full=${c.droppedFull} rejected=${c.rejected})` +
+        ` errors=${c.errors} filtered=${c.filtered} queued=${c.queued} (${c.queuedBytes} bytes) held=${(c.heldMs / 1000).toFixed(1)}s${c.stalled ? ' STALLED' : ''}`,
+    );
+  }
+  const bad = Object.entries(s.badInput);
+  out.push(`bad input: ${bad.length ? bad.map(([k, n]) => `${k}=${n}`).join(' ') : 'none'}`);
+  const t = s.delivery.totals;
+  out.push(
+    `delivery: ${t.producers} producers, ${t.records} records in ${t.batches} batches; missing ${t.missingBatches} batches (~${t.missingRecordsEstimate} records),` +
+      ` ${t.missingBeforeFirstSeen} before first seen, ${t.duplicateBatches} duplicates, ${t.restarts} restarts` +
+      (t.unidentifiedBatches ? `; ${t.unidentifiedBatches} batches (${t.unidentifiedRecords} records) without producer id` : '') +
+      (t.evictedProducers ? `; ${t.evictedProducers} producers forgotten` : ''),
+  );
+  for (const p of s.delivery.producers) {
+    out.push(
+      `  ${p.producer} [${p.system}]: batches=${p.batches} records=${p.records} seq=${p.firstSeq}..${p.lastSeq}` +
+        ` missing=${p.missingBatches} (~${p.missingRecordsEstimate} records) before-first-seen=${p.missingBeforeFirstSeen}` +
+        `${p.lateBatches ? ` late=${p.lateBatches}` : ''}${p.duplicateBatches ? ` duplicates=${p.duplicateBatches}` : ''}${p.restarts ? ` restarts=${p.restarts}` : ''}`,
+    );
+  }
+  return out.join('\n');
+}
