@@ -3,8 +3,8 @@
  * and who counted it (nothing here is a speed figure).
  *   bursts  N producer processes x K records, one synchronous burst each, into
  *           a distlogd with the default config (console to /dev/null + file)
- *   crash   one producer x 300k records; distlogd killed with SIGKILL ~1 s into
- *           the send, restarted 2 s later on the same port; 3 rounds
+ *   crash   one producer x 300k records (5,000 every 20 ms); distlogd killed with
+ *           SIGKILL 1 s after its first written record, restarted 2 s later on the same port; 3 rounds
  *
  *   node --import tsx bench/delivery/index.ts [--only bursts|crash]
  */
@@ -60,6 +60,8 @@ async function crash(round: number): Promise<void> {
   let second: Daemon | undefined;
   try {
     const producer = startProducer(`tcp://127.0.0.1:${port}`, total, 'crash', 5000, 20);
+    // ~1 s into the send: counted from the first record written, not from the spawn.
+    while ((await queryStats(first.control)).plugins.file!.written === 0) await sleep(20);
     await sleep(1000);
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');

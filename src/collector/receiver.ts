@@ -56,6 +56,9 @@ export class ZmqReceiver {
   private readonly c: OwnCounters = { messages: 0, entries: 0, bytes: 0, badMessages: 0, badEntries: 0 };
   private stopping = false;
   private loop: Promise<void> | undefined;
+  /** Resolved at the stop deadline: a loop held by a full lane must not outlive it. */
+  private released!: () => void;
+  private readonly deadlineReached = new Promise<void>((r) => (this.released = r));
   private bound: string[] = [];
 
   constructor(
@@ -117,7 +120,7 @@ export class ZmqReceiver {
         continue;
       }
       this.handle(frames);
-      if (this.router.mustWait) await this.router.waitForSpace();
+      if (this.router.mustWait) await Promise.race([this.router.waitForSpace(), this.deadlineReached]);
       else await yieldToEventLoop();
     }
   }
@@ -171,6 +174,7 @@ export class ZmqReceiver {
     const late = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))));
     await Promise.race([this.loop ?? Promise.resolve(), late]);
     clearTimeout(timer);
+    this.released();
     if (!this.sock.closed) this.sock.close();
     await this.loop;
     await this.watcher.close();

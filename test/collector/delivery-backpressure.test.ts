@@ -172,3 +172,29 @@ test('the receiver yields while messages queue up: a plugin writing on the next 
     await handle.stop();
   }
 });
+
+test('stop() keeps its deadline while a full block lane that never stalls (blockTimeoutMs: 0) holds the receiver', async () => {
+  const hang = plugin('hang', () => new Promise<void>(() => {}));
+  const text = [
+    'receiver: { endpoints: ["tcp://127.0.0.1:*"] }',
+    'stats: { intervalSeconds: 0 }',
+    'shutdown: { drainTimeoutSeconds: 1 }',
+    'plugins:',
+    '  - type: hang',
+    '    queue: { maxEntries: 10, blockTimeoutMs: 0, consumeTimeoutMs: 0 }',
+  ].join('\n');
+  const handle = await startCollector(await loadConfig({ text }, { plugins: [hang], env: {} }), { log: () => {} });
+  const push = await pushSocket(handle.endpoints[0]!);
+  try {
+    for (let i = 0; i < 5; i++) await push.send(goodMessage(Array.from({ length: 10 }, () => entry())));
+    await waitFor('the lane is full and holding', () => handle.stats().plugins.hang!.queued >= 10);
+    await sleep(300);
+    assert.equal(handle.stats().plugins.hang!.stalled, false, 'blockTimeoutMs: 0 holds for ever');
+  } finally {
+    push.close();
+  }
+  const t0 = Date.now();
+  const final = await handle.stop();
+  assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
+  assert.ok(balanced(final.plugins.hang!));
+});
