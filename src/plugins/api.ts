@@ -47,7 +47,7 @@ export interface PluginInstance {
    * Contract:
    * - **Never block the event loop.** Every plugin, the receiver and the control
    *   channel share one thread: a consume() that computes or does synchronous
-   *   I/O for 200 ms per batch slows every other plugin about 8-11x
+   *   I/O for 200 ms per batch slows every other plugin about 11x
    *   (bench/plugin-worker). Do I/O asynchronously; split heavy CPU work or move
    *   it to a worker_thread yourself (handing a batch over costs a structured
    *   clone per record, measured in the same bench).
