@@ -9,7 +9,6 @@ export { type DecodeLimits, type DecodedMessage, decodeMessage } from './decode.
 export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors.js';
 export { type ParsedKey, parseKey, formatKey } from './key.js';
 export { fromPythonRecord } from './python.js';
-export { toLogEntry, ResourceCache } from './from-otel-record.js';
 export { severityFromLevelName, levelNameFromSeverity, severityFromPythonLevel } from './severity.js';
 export { validateEntry, isUnixNano } from './validate.js';
 export { ENVELOPE_VERSION } from './json-codec.js';

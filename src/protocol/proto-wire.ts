@@ -319,9 +319,12 @@ export class Reader {
         this.need(8);
         this.pos += 8;
         return;
-      case 2:
-        this.pos += this.len();
+      case 2: {
+        // len() advances past the length varint: read it before adding.
+        const n = this.len();
+        this.pos += n;
         return;
+      }
       case 5:
         this.need(4);
         this.pos += 4;

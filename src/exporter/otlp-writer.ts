@@ -1,0 +1,290 @@
+/**
+ * Writes one OpenTelemetry SDK log record as an OTLP `LogRecord`, straight from
+ * the `ReadableLogRecord` (no intermediate LogEntry: the record is converted once,
+ * here, and the collector makes the LogEntry when it decodes).
+ *
+ * What makes it cheap, per record (bench/codec, bench/sdk-emit):
+ * - attribute keys and severity texts are UTF-8 encoded once and cached as ready
+ *   `KeyValue.key` bytes (keys repeat in every record);
+ * - trace and span ids are converted from hex once per id (cached by the id string:
+ *   every record of a scope shares them);
+ * - HrTime goes to fixed64 with exact double arithmetic, no decimal strings.
+ *
+ * Attributes go out as the SDK record holds them: the ScopeProcessor already
+ * stamped the `distlog.*` facts (src/protocol/attributes.ts), which the collector's
+ * decoder reads back into LogEntry fields.
+ *
+ * LogRecord fields: time_unix_nano=1 (fixed64), severity_number=2, severity_text=3,
+ * body=5, attributes=6, dropped_attributes_count=7, flags=8 (fixed32), trace_id=9,
+ * span_id=10, observed_time_unix_nano=11 (fixed64), event_name=12.
+ */
+import type { HrTime, SpanContext } from '@opentelemetry/api';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { Writer } from '../protocol/proto-wire.js';
+
+/** Deepest nesting of arrays/maps written; deeper values make the record unencodable (dropped and counted). */
+export const MAX_VALUE_DEPTH = 64;
+
+const TWO_32 = 4294967296;
+
+/** Thrown for a record no OTLP message can carry; the exporter drops that record alone. */
+export class UnencodableRecordError extends Error {
+  override readonly name = 'UnencodableRecordError';
+}
+
+/**
+ * Strings that repeat across records, as ready bytes. Bounded: past MAX_ENTRIES
+ * new strings are encoded every time (a process with unbounded distinct attribute
+ * names must not grow this map).
+ */
+class BytesCache {
+  private static readonly MAX_ENTRIES = 4096;
+  private readonly map = new Map<string, Uint8Array>();
+
+  constructor(private readonly make: (s: string) => Uint8Array | undefined) {}
+
+  get(s: string): Uint8Array | undefined {
+    let b = this.map.get(s);
+    if (b === undefined) {
+      b = this.make(s);
+      if (b !== undefined && this.map.size < BytesCache.MAX_ENTRIES) this.map.set(s, b);
+    }
+    return b;
+  }
+}
+
+/** `tag, length, utf8` of a short string field, or undefined when it is not worth caching. */
+function stringField(tag: number, s: string): Uint8Array | undefined {
+  if (s.length > 120) return undefined;
+  const utf8 = Buffer.from(s, 'utf8');
+  if (utf8.length > 127) return undefined;
+  const out = Buffer.allocUnsafe(2 + utf8.length);
+  out[0] = tag;
+  out[1] = utf8.length;
+  utf8.copy(out, 2);
+  return out;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** `tag, n, bytes` of a hex id of n bytes, or undefined when it is not valid (wrong length, not hex, all zero). */
+function idField(tag: number, hex: string, n: number): Uint8Array | undefined {
+  if (hex.length !== n * 2) return undefined;
+  const out = Buffer.allocUnsafe(2 + n);
+  out[0] = tag;
+  out[1] = n;
+  let any = 0;
+  for (let i = 0; i < n; i++) {
+    const hi = hexValue(hex.charCodeAt(2 * i));
+    const lo = hexValue(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[2 + i] = (hi << 4) | lo;
+    any |= out[2 + i]!;
+  }
+  return any === 0 ? undefined : out;
+}
+
+/** Copies ready bytes (a cached field) into the writer. */
+export function writeRaw(w: Writer, b: Uint8Array): void {
+  const n = b.length;
+  w.ensure(n);
+  const buf = w.buf;
+  let pos = w.pos;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) buf[pos++] = b[i]!;
+  } else {
+    buf.set(b, pos);
+    pos += n;
+  }
+  w.pos = pos;
+}
+
+/** fixed64 nanoseconds of an HrTime [s, ns], exact without BigInt or decimal strings. */
+export function writeHrTime(w: Writer, tag: number, t: HrTime): void {
+  const s = t[0];
+  const ns = t[1];
+  // value = s*1e9 + ns = A*2^16 + B, with A = floor(s/2^16)*1e9 and B = (s mod 2^16)*1e9 + ns;
+  // every term stays below 2^53.
+  const sH = Math.floor(s / 65536);
+  const A = sH * 1e9;
+  const B = (s - sH * 65536) * 1e9 + ns;
+  const aH = Math.floor(A / 65536);
+  let lo = (A - aH * 65536) * 65536 + B;
+  const carry = Math.floor(lo / TWO_32);
+  lo -= carry * TWO_32;
+  w.byte(tag);
+  w.fixed64(lo, aH + carry);
+}
+
+export class OtlpRecordWriter {
+  /** `KeyValue.key` field bytes per attribute name. */
+  private readonly keys = new BytesCache((k) => stringField(0x0a, k));
+  /** `LogRecord.severity_text` field bytes. */
+  private readonly severityTexts = new BytesCache((t) => stringField(0x1a, t));
+  private readonly traceIds = new BytesCache((id) => idField(0x4a, id, 16));
+  private readonly spanIds = new BytesCache((id) => idField(0x52, id, 8));
+
+  /** Writes the content of one LogRecord (without its own tag and length). Throws UnencodableRecordError. */
+  writeRecord(w: Writer, r: ReadableLogRecord): void {
+    const time = r.hrTime;
+    writeHrTime(w, 0x09, time);
+    const observed = r.hrTimeObserved ?? time;
+    // Always written: a Collector shows 1970 for a record without it.
+    writeHrTime(w, 0x59, observed);
+    const sev = r.severityNumber;
+    if (sev !== undefined && sev > 0) {
+      w.byte(0x10);
+      w.uvarint(sev);
+    }
+    const text = r.severityText;
+    if (text !== undefined) {
+      const cached = this.severityTexts.get(text);
+      if (cached !== undefined) writeRaw(w, cached);
+      else {
+        w.byte(0x1a);
+        w.string(text);
+      }
+    }
+    const body = r.body;
+    if (body !== undefined && body !== null) {
+      w.byte(0x2a);
+      const at = w.fork();
+      if (typeof body === 'string') {
+        w.byte(0x0a);
+        w.string(body);
+      } else {
+        this.writeAnyValue(w, body, 0);
+      }
+      w.join(at);
+    }
+    const attrs = r.attributes as Record<string, unknown>;
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v === undefined || v === null) continue;
+      this.writeKeyValue(w, 0x32, k, v, 0);
+    }
+    const dropped = r.droppedAttributesCount;
+    if (dropped > 0) {
+      w.byte(0x38);
+      w.uvarint(dropped);
+    }
+    const sc = r.spanContext;
+    if (sc !== undefined) this.writeSpanContext(w, sc);
+    const eventName = r.eventName;
+    if (eventName !== undefined && eventName !== '') {
+      w.byte(0x62);
+      w.string(eventName);
+    }
+  }
+
+  private writeSpanContext(w: Writer, sc: SpanContext): void {
+    const trace = this.traceIds.get(sc.traceId);
+    if (trace === undefined) return; // not a valid trace id: the record has no trace context
+    // flags (fixed32): the W3C trace flags, as OTel's own exporters write them.
+    w.ensure(5);
+    const buf = w.buf;
+    const flags = sc.traceFlags & 0xff;
+    buf[w.pos++] = 0x45;
+    buf[w.pos++] = flags;
+    buf[w.pos++] = 0;
+    buf[w.pos++] = 0;
+    buf[w.pos++] = 0;
+    writeRaw(w, trace);
+    const span = this.spanIds.get(sc.spanId);
+    if (span !== undefined) writeRaw(w, span);
+  }
+
+  /** KeyValue{key=1, value=2} under `tag` (0x32 in a LogRecord, 0x0a in a Resource / scope / map). */
+  writeKeyValue(w: Writer, tag: number, key: string, v: unknown, depth: number): void {
+    w.byte(tag);
+    const kv = w.fork();
+    const k = this.keys.get(key);
+    if (k !== undefined) writeRaw(w, k);
+    else {
+      w.byte(0x0a);
+      w.string(key);
+    }
+    w.byte(0x12);
+    const val = w.fork();
+    this.writeAnyValue(w, v, depth);
+    w.join(val);
+    w.join(kv);
+  }
+
+  /** AnyValue content: string=1, bool=2, int=3, double=4, array=5, kvlist=6, bytes=7. */
+  writeAnyValue(w: Writer, v: unknown, depth: number): void {
+    switch (typeof v) {
+      case 'string':
+        w.byte(0x0a);
+        w.string(v);
+        return;
+      case 'number':
+        if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+          w.byte(0x18);
+          w.int64(v);
+        } else {
+          w.byte(0x21);
+          w.double(v);
+        }
+        return;
+      case 'boolean':
+        w.byte(0x10);
+        w.byte(v ? 1 : 0);
+        return;
+      case 'bigint':
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+          throw new UnencodableRecordError(`a bigint value (${v}) does not fit an OTLP int64 exactly enough`);
+        }
+        w.byte(0x18);
+        w.int64(Number(v));
+        return;
+      case 'object': {
+        if (v === null) return; // empty AnyValue
+        if (depth >= MAX_VALUE_DEPTH) {
+          throw new UnencodableRecordError(`a value is nested deeper than ${MAX_VALUE_DEPTH} levels (or refers to itself)`);
+        }
+        if (v instanceof Uint8Array) {
+          w.byte(0x3a);
+          w.bytes(v);
+          return;
+        }
+        if (Array.isArray(v)) {
+          w.byte(0x2a);
+          const arr = w.fork();
+          for (let i = 0; i < v.length; i++) {
+            const item: unknown = v[i];
+            w.byte(0x0a);
+            const at = w.fork();
+            if (item !== undefined && typeof item !== 'function' && typeof item !== 'symbol') this.writeAnyValue(w, item, depth + 1);
+            w.join(at);
+          }
+          w.join(arr);
+          return;
+        }
+        const toJSON = (v as { toJSON?: unknown }).toJSON;
+        if (typeof toJSON === 'function') {
+          // A Date or similar: what JSON.stringify would write (OTel's own transformer drops it).
+          this.writeAnyValue(w, toJSON.call(v), depth + 1);
+          return;
+        }
+        w.byte(0x32);
+        const list = w.fork();
+        const obj = v as Record<string, unknown>;
+        for (const k in obj) {
+          const item = obj[k];
+          if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+          this.writeKeyValue(w, 0x0a, k, item, depth + 1);
+        }
+        w.join(list);
+        return;
+      }
+      default:
+        return; // undefined, function, symbol: an empty AnyValue
+    }
+  }
+}
