@@ -11,13 +11,13 @@
  * a connected collector; ZeroMQ's I/O thread then writes it to TCP. With the send
  * high-water mark at 1 (the default), a send resolves only when the pipe is empty,
  * i.e. the I/O thread took the previous message; it takes a message only once the
- * one before was fully written to the kernel. So at any moment at most the last
- * two handed-off messages are "uncertain" (one in the pipe, one being written), one
- * when the pipe is empty. `close()` counts exactly those as lost (and closes with
- * linger 0 so that they really are), instead of letting ZeroMQ's linger discard an
- * unknown number after the application was told they were sent. shutdown ends the
- * stream with an empty batch (records 0) so that, once it is taken, every data
- * message before it is known to be in the kernel.
+ * one before was fully written to the kernel. So at close a full pipe holds exactly
+ * the last message: it is lost (the socket closes with linger 0, so it really is)
+ * and counted as dropped, instead of letting ZeroMQ's linger discard an unknown
+ * number after the application was told they were sent. The message before it
+ * may be half written: it is reported "in doubt" (one message at most). shutdown
+ * ends the stream with an empty batch (records 0) so that, once ZeroMQ took it,
+ * every data message before it is known to be whole in the kernel: nothing in doubt.
  *
  * NO COLLECTOR: a circuit breaker. A send that times out (nobody took the message
  * within sendTimeoutMs) opens the breaker: every queued and every new message fails
@@ -78,10 +78,17 @@ export interface OutgoingMessage {
 }
 
 export interface CloseReport {
-  /** Records of handed-off messages that ZeroMQ may still have held at close: lost, and counted so. */
+  /** Records of handed-off messages still in ZeroMQ's pipe at close: lost for certain (linger 0), counted as dropped. */
   lostRecords: number;
   /** Messages among them. */
   lostMessages: number;
+  /**
+   * Records of the message ZeroMQ's I/O thread may have been writing at close: it
+   * may have reached the kernel whole (then it arrives) or been cut (then it does
+   * not). Nothing outside libzmq can tell; only acknowledgements could.
+   */
+  inDoubtRecords: number;
+  inDoubtMessages: number;
 }
 
 const DEFAULT_PROBE_INTERVAL_MS = 250;
@@ -207,27 +214,30 @@ export class PushTransport {
    * are reported lost. Safe to call twice (the second report is all zeros).
    */
   close(): CloseReport {
-    if (this.closedFlag) return { lostRecords: 0, lostMessages: 0 };
+    const report: CloseReport = { lostRecords: 0, lostMessages: 0, inDoubtRecords: 0, inDoubtMessages: 0 };
+    if (this.closedFlag) return report;
     this.closedFlag = true;
     this.stopProbe();
-    // Uncertain: what the pipe may hold (up to hwm when it is full, fewer when
-    // not) plus the message the I/O thread may be writing.
-    const uncertain = this.handedOff === 0 ? 0 : this.pipeEmpty() ? 1 : this.hwm + 1;
-    const lost = this.recent.slice(-uncertain);
-    let lostRecords = 0;
-    let lostMessages = 0;
+    // A full pipe holds the last hwm messages (lost at linger 0), and the message
+    // before them may be half written. A pipe with room holds fewer (with hwm 1:
+    // none), and the last message may be half written.
+    const full = this.handedOff > 0 && !this.pipeEmpty();
+    const lost = full ? this.recent.slice(-this.hwm) : [];
+    const inDoubt = full ? this.recent.slice(-this.hwm - 1, -this.hwm) : this.recent.slice(-this.hwm);
     for (const n of lost) {
-      if (n > 0) {
-        lostRecords += n;
-        lostMessages++;
-      }
+      report.lostRecords += n;
+      if (n > 0) report.lostMessages++;
+    }
+    for (const n of inDoubt) {
+      report.inDoubtRecords += n;
+      if (n > 0) report.inDoubtMessages++;
     }
     this.recent = [];
     this.failQueued(new TransportError('closed', 'transport closed before the message was sent'));
     // A send still blocked in ZeroMQ is rejected by close(); settle() reports it.
     this.socket.close();
     if (this.inFlight === undefined) this.wakeIdle();
-    return { lostRecords, lostMessages };
+    return report;
   }
 
   /** With HWM 1 the socket is writable exactly when the pipe is empty (the I/O thread took the last message). */

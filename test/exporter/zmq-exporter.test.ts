@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { Pull } from 'zeromq';
+import { Pull } from 'zeromq';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { decodeMessage, ENCODINGS } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
@@ -197,7 +197,7 @@ test('with no collector, the first send waits the send timeout, then everything 
     const s = exporter.stats();
     assert.equal(s.droppedRecords, 220);
     assert.equal(s.droppedBy.timeout + s.droppedBy.unreachable, 220);
-    assert.equal(s.droppedBy.unreachable, 200);
+    assert.equal(s.droppedBy.timeout, 4, 'one message timed out; the four queued behind it failed with it');
     assert.equal(s.collectorReachable, false);
     assert.equal(s.sentRecords, 0);
     assert.equal(s.failedExports, 105);
@@ -344,4 +344,63 @@ test('bad options are reported together at construction', () => {
       return true;
     },
   );
+});
+
+test('a collector that is behind at shutdown: every record is either received or counted as dropped, none both', async () => {
+  // A PULL that reads nothing until the exporter is closed: ZeroMQ's and TCP's
+  // buffers fill, and the shutdown deadline passes with messages still queued.
+  const pull = new Pull({ linger: 0, receiveHighWaterMark: 2, receiveTimeout: 1500 });
+  await pull.bind('tcp://127.0.0.1:*');
+  const exporter = new ZmqLogRecordExporter({ endpoint: pull.lastEndpoint!, sendTimeoutMs: 30_000, warnOnDrop: false });
+  const batch = records(200, { pad: 'p'.repeat(2000) }); // ~420 KB per message
+  const total = 40 * batch.length;
+  const results: Promise<ExportResult>[] = [];
+  try {
+    await sleep(200);
+    for (let i = 0; i < 40; i++) results.push(exportOnce(exporter, batch));
+    await sleep(300);
+    await exporter.shutdown({ timeoutMillis: 300 });
+    await Promise.all(results);
+    let received = 0;
+    let lastSeq = 0;
+    for (;;) {
+      let m;
+      try {
+        m = await receive(pull);
+      } catch {
+        break;
+      }
+      received += m.entries.length;
+      assert.equal(m.meta.seq, lastSeq + 1, 'no sequence gap: what the producer sent, the collector got');
+      lastSeq = m.meta.seq!;
+    }
+    const s = exporter.stats();
+    const detail = `sent ${s.sentRecords}, received ${received}, dropped ${s.droppedRecords}, in doubt ${s.inDoubtRecords}`;
+    assert.ok(s.droppedRecords > 0, 'the deadline passed with records undelivered');
+    // Every record is sent, dropped or (at most one message) in doubt; the collector
+    // got every sent record, and the in-doubt message or not, nothing else.
+    assert.equal(s.sentRecords + s.droppedRecords + s.inDoubtRecords, total, detail);
+    assert.ok(s.inDoubtRecords <= batch.length, detail);
+    assert.ok(received === s.sentRecords || received === s.sentRecords + s.inDoubtRecords, detail);
+  } finally {
+    pull.close();
+  }
+});
+
+test('a collector that keeps up: shutdown delivers everything and ends the stream with an empty batch', async () => {
+  const { pull, endpoint } = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint, producerId: 'tail' });
+  await sleep(100);
+  for (let i = 0; i < 5; i++) assert.equal((await exportOnce(exporter, records(100))).code, ExportResultCode.SUCCESS);
+  await exporter.shutdown();
+  const seen: Array<[number, number]> = [];
+  for (let i = 0; i < 6; i++) {
+    const m = await receive(pull);
+    seen.push([m.meta.seq!, m.entries.length]);
+  }
+  assert.deepEqual(seen, [[1, 100], [2, 100], [3, 100], [4, 100], [5, 100], [6, 0]]);
+  assert.equal(exporter.stats().sentRecords, 500);
+  assert.equal(exporter.stats().droppedRecords, 0);
+  assert.equal(exporter.stats().inDoubtRecords, 0);
+  pull.close();
 });
