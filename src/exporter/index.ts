@@ -22,4 +22,4 @@ export type { EncodeSink } from './otlp-encoder.js';
 export { UnencodableRecordError, MAX_VALUE_DEPTH } from './otlp-writer.js';
 export { BatchEnvelope } from './batch-envelope.js';
 export { PushTransport, TransportError } from './transport.js';
-export type { CloseReport, Frames, OutgoingMessage, PushTransportOptions, SendCallback, TransportErrorCode } from './transport.js';
+export type { CloseReport, Frames, MessageTransport, OutgoingMessage, PushTransportOptions, SendCallback, TransportErrorCode } from './transport.js';

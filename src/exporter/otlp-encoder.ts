@@ -22,7 +22,7 @@ import { ATTR_SYSTEM } from '../protocol/attributes.js';
 import type { SystemCode } from '../protocol/log-entry.js';
 import { Writer } from '../protocol/proto-wire.js';
 import type { BatchEnvelope } from './batch-envelope.js';
-import { OtlpRecordWriter, UnencodableRecordError, writeRaw } from './otlp-writer.js';
+import { fork2, join2, OtlpRecordWriter, UnencodableRecordError, writeRaw } from './otlp-writer.js';
 
 /** Receives the encoder's output, in record order. */
 export interface EncodeSink {
@@ -78,9 +78,9 @@ export class OtlpBatchEncoder {
       const before = w.pos;
       try {
         w.byte(0x12);
-        const at = w.fork();
+        const at = fork2(w);
         this.records.writeRecord(w, r);
-        w.join(at);
+        join2(w, at);
       } catch (err) {
         w.pos = before;
         sink.drop(1, unencodable(err));

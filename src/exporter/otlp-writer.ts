@@ -121,6 +121,49 @@ export function writeHrTime(w: Writer, tag: number, t: HrTime): void {
   w.fixed64(lo, aH + carry);
 }
 
+/** Attribute names whose repeat values are remembered, at most. */
+const MAX_CACHED_NAMES = 4096;
+
+interface StringAttrEntry {
+  keyField: Uint8Array | undefined;
+  /** The value last written under this name. */
+  last: string | undefined;
+  /** The whole KeyValue for `last`, once it was seen twice in a row. */
+  kv: Uint8Array | undefined;
+}
+
+/**
+ * Starts a length-delimited field whose content is most likely 128..16383 bytes
+ * (a LogRecord): reserves two length bytes so that join2 usually writes the
+ * length in place instead of moving the content as Writer.join would.
+ */
+export function fork2(w: Writer): number {
+  w.ensure(2);
+  w.pos += 2;
+  return w.pos;
+}
+
+/** Ends a fork2 field with the canonical (shortest) length varint. */
+export function join2(w: Writer, start: number): void {
+  const len = w.pos - start;
+  const buf = w.buf;
+  if (len >= 0x80 && len < 0x4000) {
+    buf[start - 2] = (len & 0x7f) | 0x80;
+    buf[start - 1] = len >>> 7;
+    return;
+  }
+  if (len < 0x80) {
+    buf.copyWithin(start - 1, start, w.pos);
+    buf[start - 2] = len;
+    w.pos -= 1;
+    return;
+  }
+  // 16 KiB or more: Writer.join's general path, from a one-byte reservation.
+  buf.copyWithin(start - 1, start, w.pos);
+  w.pos -= 1;
+  w.join(start - 1);
+}
+
 export class OtlpRecordWriter {
   /** `KeyValue.key` field bytes per attribute name. */
   private readonly keys = new BytesCache((k) => stringField(0x0a, k));
@@ -128,14 +171,30 @@ export class OtlpRecordWriter {
   private readonly severityTexts = new BytesCache((t) => stringField(0x1a, t));
   private readonly traceIds = new BytesCache((id) => idField(0x4a, id, 16));
   private readonly spanIds = new BytesCache((id) => idField(0x52, id, 8));
+  private readonly stringAttrs = new Map<string, StringAttrEntry>();
+  private lastSpanContext: SpanContext | undefined;
+  private lastTraceId = '';
+  private lastSpanId = '';
+  private lastFlags = -1;
+  private lastSpanBytes: Uint8Array | undefined;
 
   /** Writes the content of one LogRecord (without its own tag and length). Throws UnencodableRecordError. */
   writeRecord(w: Writer, r: ReadableLogRecord): void {
     const time = r.hrTime;
+    const timeAt = w.pos;
     writeHrTime(w, 0x09, time);
     const observed = r.hrTimeObserved ?? time;
     // Always written: a Collector shows 1970 for a record without it.
-    writeHrTime(w, 0x59, observed);
+    if (observed === time || (observed[0] === time[0] && observed[1] === time[1])) {
+      // Same instant (distlog's own records share one HrTime): copy the 8 bytes.
+      w.ensure(9);
+      const buf = w.buf;
+      buf[w.pos] = 0x59;
+      buf.copyWithin(w.pos + 1, timeAt + 1, timeAt + 9);
+      w.pos += 9;
+    } else {
+      writeHrTime(w, 0x59, observed);
+    }
     const sev = r.severityNumber;
     if (sev !== undefined && sev > 0) {
       w.byte(0x10);
@@ -166,7 +225,8 @@ export class OtlpRecordWriter {
     for (const k in attrs) {
       const v = attrs[k];
       if (v === undefined || v === null) continue;
-      this.writeKeyValue(w, 0x32, k, v, 0);
+      if (typeof v === 'string') this.writeStringAttribute(w, k, v);
+      else this.writeKeyValue(w, 0x32, k, v, 0);
     }
     const dropped = r.droppedAttributesCount;
     if (dropped > 0) {
@@ -183,20 +243,74 @@ export class OtlpRecordWriter {
   }
 
   private writeSpanContext(w: Writer, sc: SpanContext): void {
+    // Every record of a scope carries the same SpanContext object: its three
+    // fields are written as one copy of bytes made once.
+    if (sc === this.lastSpanContext && sc.traceId === this.lastTraceId && sc.spanId === this.lastSpanId && sc.traceFlags === this.lastFlags) {
+      if (this.lastSpanBytes !== undefined) writeRaw(w, this.lastSpanBytes);
+      return;
+    }
     const trace = this.traceIds.get(sc.traceId);
-    if (trace === undefined) return; // not a valid trace id: the record has no trace context
-    // flags (fixed32): the W3C trace flags, as OTel's own exporters write them.
-    w.ensure(5);
-    const buf = w.buf;
-    const flags = sc.traceFlags & 0xff;
-    buf[w.pos++] = 0x45;
-    buf[w.pos++] = flags;
-    buf[w.pos++] = 0;
-    buf[w.pos++] = 0;
-    buf[w.pos++] = 0;
-    writeRaw(w, trace);
-    const span = this.spanIds.get(sc.spanId);
-    if (span !== undefined) writeRaw(w, span);
+    let bytes: Uint8Array | undefined;
+    if (trace !== undefined) {
+      const span = this.spanIds.get(sc.spanId);
+      // flags (fixed32): the W3C trace flags, as OTel's own exporters write them.
+      const out = Buffer.allocUnsafe(5 + trace.length + (span?.length ?? 0));
+      out[0] = 0x45;
+      out.writeUInt32LE(sc.traceFlags & 0xff, 1);
+      out.set(trace, 5);
+      if (span !== undefined) out.set(span, 5 + trace.length);
+      bytes = out;
+    } // else: not a valid trace id, the record has no trace context
+    this.lastSpanContext = sc;
+    this.lastTraceId = sc.traceId;
+    this.lastSpanId = sc.spanId;
+    this.lastFlags = sc.traceFlags;
+    this.lastSpanBytes = bytes;
+    if (bytes !== undefined) writeRaw(w, bytes);
+  }
+
+  /**
+   * A string attribute. Values that repeat record after record under one name
+   * (the scope's path, a request's user id) are written as one copy of the whole
+   * KeyValue, made the second time the value is seen in a row.
+   */
+  private writeStringAttribute(w: Writer, key: string, v: string): void {
+    let e = this.stringAttrs.get(key);
+    if (e === undefined) {
+      e = { keyField: stringField(0x0a, key), last: undefined, kv: undefined };
+      if (this.stringAttrs.size < MAX_CACHED_NAMES) this.stringAttrs.set(key, e);
+    }
+    if (e.last === v) {
+      if (e.kv !== undefined) {
+        writeRaw(w, e.kv);
+        return;
+      }
+    } else {
+      e.last = v;
+      e.kv = undefined;
+      // A value seen once is not worth a copy yet.
+      this.writeStringKeyValue(w, e.keyField, key, v);
+      return;
+    }
+    const start = w.pos;
+    this.writeStringKeyValue(w, e.keyField, key, v);
+    if (w.pos - start <= 256) e.kv = Buffer.from(w.buf.subarray(start, w.pos));
+  }
+
+  private writeStringKeyValue(w: Writer, keyField: Uint8Array | undefined, key: string, v: string): void {
+    w.byte(0x32);
+    const kv = w.fork();
+    if (keyField !== undefined) writeRaw(w, keyField);
+    else {
+      w.byte(0x0a);
+      w.string(key);
+    }
+    w.byte(0x12);
+    const val = w.fork();
+    w.byte(0x0a);
+    w.string(v);
+    w.join(val);
+    w.join(kv);
   }
 
   /** KeyValue{key=1, value=2} under `tag` (0x32 in a LogRecord, 0x0a in a Resource / scope / map). */

@@ -93,7 +93,22 @@ export interface CloseReport {
 
 const DEFAULT_PROBE_INTERVAL_MS = 250;
 
-export class PushTransport {
+/**
+ * What the exporter needs of a transport. PushTransport is the real one;
+ * benchmarks put a null transport here (bench/sdk-emit) to measure the
+ * exporter's own work without a socket.
+ */
+export interface MessageTransport {
+  readonly reachable: boolean;
+  readonly pending: number;
+  readonly sentMessages: number;
+  send(message: OutgoingMessage): void;
+  whenIdle(): Promise<void>;
+  whenDrained(deadlineAt: number): Promise<boolean>;
+  close(): CloseReport;
+}
+
+export class PushTransport implements MessageTransport {
   private readonly socket: Push;
   private readonly endpoints: readonly string[];
   private readonly maxQueued: number;

@@ -25,7 +25,7 @@ import { emptyJsonPayload, otlpToJson } from './json-payload.js';
 import { resolveOptions, type ResolvedZmqExporterOptions, type ZmqExporterOptions } from './options.js';
 import { OtlpBatchEncoder, type EncodeSink } from './otlp-encoder.js';
 import { UnencodableRecordError } from './otlp-writer.js';
-import { PushTransport, TransportError, type OutgoingMessage } from './transport.js';
+import { PushTransport, TransportError, type MessageTransport, type OutgoingMessage } from './transport.js';
 
 /** Why records were dropped; the counts add up to `droppedRecords`. */
 export interface DropReasons {
@@ -96,7 +96,7 @@ class ExportCall {
 
 export class ZmqLogRecordExporter implements LogRecordExporter {
   readonly options: ResolvedZmqExporterOptions;
-  private readonly transport: PushTransport;
+  private readonly transport: MessageTransport;
   private readonly envelope: BatchEnvelope;
   private readonly encoder: OtlpBatchEncoder;
   private readonly topicLog: Buffer;
@@ -117,7 +117,11 @@ export class ZmqLogRecordExporter implements LogRecordExporter {
   };
   private readonly droppedBy: DropReasons = { timeout: 0, unreachable: 0, queueFull: 0, unencodable: 0, shutdown: 0, socket: 0 };
 
-  constructor(options: ZmqExporterOptions = {}) {
+  /**
+   * `internal.transport` replaces the ZeroMQ socket (benchmarks measure the
+   * exporter's own work with a null transport); applications never pass it.
+   */
+  constructor(options: ZmqExporterOptions = {}, internal?: { transport?: MessageTransport }) {
     this.options = resolveOptions(options);
     // Built once: formatTopic validates, and an unknown encoding must fail here,
     // at setup, not on the first export.
@@ -128,7 +132,7 @@ export class ZmqLogRecordExporter implements LogRecordExporter {
     }
     this.envelope = new BatchEnvelope(this.options.producerId);
     this.encoder = new OtlpBatchEncoder(this.options.system, this.envelope, this.options.maxMessageBytes - this.topicLog.length);
-    this.transport = new PushTransport(this.options);
+    this.transport = internal?.transport ?? new PushTransport(this.options);
   }
 
   /**

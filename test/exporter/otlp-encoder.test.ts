@@ -216,3 +216,30 @@ test('the envelope carries producer, seq and records-before, stamped in place', 
   assert.deepEqual(d.meta, { producer: 'app-7', seq: 123456789012 });
   assert.equal(d.entries[0]!.message, 'a');
 });
+
+test('records of every length class and repeating attribute values round-trip exactly', () => {
+  const bodies = ['', 'a', 'x'.repeat(100), 'y'.repeat(200), 'z'.repeat(20_000), 'ü'.repeat(70_000)];
+  const paths = ['1', '1', '1', '1/2', '1/2', '1', '', ''];
+  const records = capture((logger) => {
+    let i = 0;
+    for (const body of bodies) {
+      for (const path of paths) {
+        logger.emit({ body, context: i % 3 === 0 ? spanContext() : spanContext(TRACE_ID, '00f067aa0ba902b7'), attributes: { 'distlog.path': path, user: i % 4 < 2 ? 'ann' : 'bob', n: i } });
+        i++;
+      }
+    }
+  });
+  const entries = entriesOf(encode(records).payloads);
+  assert.equal(entries.length, bodies.length * paths.length);
+  let i = 0;
+  for (const body of bodies) {
+    for (const path of paths) {
+      const e = entries[i]!;
+      assert.equal(e.message, body);
+      assert.equal(e.path, path);
+      assert.deepEqual(e.attributes, { user: i % 4 < 2 ? 'ann' : 'bob', n: i });
+      assert.equal(e.span, i % 3 === 0 ? SPAN_ID : '00f067aa0ba902b7');
+      i++;
+    }
+  }
+});
