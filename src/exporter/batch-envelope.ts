@@ -69,12 +69,29 @@ export class BatchEnvelope {
     this.recordsFromEnd = this.template.length - (bodyStart + recordsAt);
   }
 
+  /** seq and recordsBefore of an O payload that ends with this envelope. */
+  read(payload: Uint8Array): { seq: number; recordsBefore: number } {
+    const end = payload.byteLength;
+    return { seq: readSlot(payload, end - this.seqFromEnd), recordsBefore: readSlot(payload, end - this.recordsFromEnd) };
+  }
+
   /** Writes seq and recordsBefore into a payload that ends with this envelope. */
   stamp(payload: Uint8Array, seq: number, recordsBefore: number): void {
     const end = payload.byteLength;
     writeSlot(payload, end - this.seqFromEnd, seq);
     writeSlot(payload, end - this.recordsFromEnd, recordsBefore);
   }
+}
+
+/** Reads a slot back (tests, and tools that know the producer's envelope). */
+function readSlot(buf: Uint8Array, at: number): number {
+  let n = 0;
+  let mul = 1;
+  for (let i = 0; i < SLOT_BYTES; i++) {
+    n += (buf[at + i]! & 0x7f) * mul;
+    mul *= 0x80;
+  }
+  return n;
 }
 
 /** n as an 8-byte varint, most significant groups padded with 0x80. */
