@@ -20,11 +20,14 @@
  * every data message before it is known to be whole in the kernel: nothing in doubt.
  *
  * NO COLLECTOR: a circuit breaker. A send that times out (nobody took the message
- * within sendTimeoutMs) opens the breaker: every queued and every new message fails
- * at once, without waiting, until a probe (a cheap readiness check every
- * probeIntervalMs, no message) sees a collector ready again. An app that logs
- * 200,000 records with no collector therefore waits one send timeout, not one per
- * batch.
+ * within sendTimeoutMs: no collector, or every collector stalled that long) opens
+ * the breaker: every queued and every new message fails at once, counted, without
+ * waiting, until a probe (a cheap readiness check every probeIntervalMs, no
+ * message) sees a collector take messages again. An app that logs 200,000 records
+ * with no collector therefore waits one send timeout, not one per batch. (ZeroMQ's
+ * socket monitor would tell an absent collector from a stalled one, but with
+ * zeromq.js 6.8 an active monitor plus a readiness check keeps the process alive
+ * forever: not worth it.)
  */
 import { Push } from 'zeromq';
 
@@ -292,8 +295,9 @@ export class PushTransport implements MessageTransport {
       this.recent.push(item.records);
       if (this.recent.length > this.hwm + 1) this.recent.shift();
     }
-    if (item !== undefined) safeCall(item.done, error);
+    // Breaker first, so that the callback already sees whether a collector is there.
     if (error !== undefined && error.code === 'timeout') this.openBreaker();
+    if (item !== undefined) safeCall(item.done, error);
     if (!this.closedFlag && this.head < this.queue.length) {
       const next = this.queue[this.head]!;
       this.queue[this.head++] = undefined as unknown as OutgoingMessage;
@@ -313,12 +317,14 @@ export class PushTransport implements MessageTransport {
     this.failQueued(this.unreachableError());
     // unref'd: probing must never keep an idle process alive.
     this.probeTimer = setInterval(() => {
-      if (this.pipeEmpty()) {
-        this.breakerOpen = false;
-        this.stopProbe();
-      }
+      if (this.pipeEmpty()) this.closeBreaker();
     }, this.probeIntervalMs);
     this.probeTimer.unref();
+  }
+
+  private closeBreaker(): void {
+    this.breakerOpen = false;
+    this.stopProbe();
   }
 
   private stopProbe(): void {

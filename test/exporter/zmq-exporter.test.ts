@@ -404,3 +404,40 @@ test('a collector that keeps up: shutdown delivers everything and ends the strea
   assert.equal(exporter.stats().inDoubtRecords, 0);
   pull.close();
 });
+
+test('a collector that stops reading: after one send timeout records are dropped at once, counted; when it reads again they flow', async () => {
+  const pull = new Pull({ linger: 0, receiveHighWaterMark: 1, receiveTimeout: 3000 });
+  await pull.bind('tcp://127.0.0.1:*');
+  const exporter = new ZmqLogRecordExporter({ endpoint: pull.lastEndpoint!, sendTimeoutMs: 300, warnOnDrop: false });
+  try {
+    await sleep(200);
+    const big = records(200, { pad: 'p'.repeat(5000) }); // ~1 MB per message: TCP buffers fill fast
+    const t0 = performance.now();
+    for (let i = 0; i < 30; i++) await exportOnce(exporter, big);
+    const s = exporter.stats();
+    assert.ok(s.droppedBy.timeout > 0, JSON.stringify(s.droppedBy));
+    assert.ok(performance.now() - t0 < 10_000, 'one timeout, not one per batch');
+    // It reads again: the probe sees it, the next messages go through.
+    let got = 0;
+    const reading = (async () => {
+      for (;;) {
+        try {
+          got += (await receive(pull)).entries.length;
+        } catch {
+          return;
+        }
+      }
+    })();
+    const t1 = performance.now();
+    while (!exporter.stats().collectorReachable && performance.now() - t1 < 5000) await sleep(20);
+    assert.equal((await exportOnce(exporter, records(3))).code, ExportResultCode.SUCCESS);
+    await exporter.shutdown();
+    await reading;
+    const end = exporter.stats();
+    assert.equal(got, end.sentRecords, JSON.stringify(end));
+    assert.equal(end.sentRecords + end.droppedRecords + end.inDoubtRecords, 30 * 200 + 3);
+  } finally {
+    await exporter.shutdown();
+    pull.close();
+  }
+});

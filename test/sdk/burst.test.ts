@@ -107,27 +107,40 @@ it('shutdown keeps its deadline with an exporter that never answers, and counts 
   await provider.shutdown();
 });
 
-it('a 10,000-record burst never holds the event loop for long', async () => {
+it('a 10,000-record burst through the real exporter never holds the event loop for long', async () => {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const mem = new InMemoryExporter();
-  const batch = new DistlogBatchProcessor({ exporter: mem });
+  const { Pull } = await import('zeromq');
+  const { ZmqLogRecordExporter } = await import('../../src/exporter/index.js');
+  const pull = new Pull({ linger: 0 });
+  await pull.bind('tcp://127.0.0.1:*');
+  let received = 0;
+  const reading = (async () => {
+    for await (const _frames of pull) received++;
+  })().catch(() => undefined);
+  const exporter = new ZmqLogRecordExporter({ endpoint: pull.lastEndpoint! });
+  const batch = new DistlogBatchProcessor({ exporter });
   const provider = new LoggerProvider({ processors: [batch] });
   const logger = provider.getLogger('burst');
   // Warm up first so that JIT compilation is not what we measure.
-  for (let i = 0; i < 2000; i++) logger.emit({ body: `warm ${i}`, attributes: { i } });
+  for (let i = 0; i < 3000; i++) logger.emit({ body: `warm ${i}`, attributes: { i, user: 'ann' } });
   await batch.forceFlush();
-  const h = monitorEventLoopDelay({ resolution: 5 });
+  const h = monitorEventLoopDelay({ resolution: 2 });
   h.enable();
-  // The app logs in bursts of 1,000 between its own turns, as a request handler would.
-  for (let burst = 0; burst < 10; burst++) {
-    for (let i = 0; i < 1000; i++) logger.emit({ body: `record ${i}`, attributes: { i, burst } });
-    await new Promise((r) => setImmediate(r));
-  }
+  // A burst of 10,000 records in one synchronous loop, then the app goes on with
+  // its turns while the pipeline encodes and sends, one batch per turn.
+  for (let i = 0; i < 10_000; i++) logger.emit({ body: `record ${i}`, attributes: { i, user: 'ann' } });
+  const t0 = performance.now();
   await batch.forceFlush();
+  const drainMs = performance.now() - t0;
   h.disable();
   const maxMs = h.max / 1e6;
-  // The exporter work happens one batch per turn; a loaded CI machine adds its own delay.
-  assert.ok(maxMs < 250, `max event-loop delay ${maxMs.toFixed(1)} ms`);
-  assert.equal(batch.stats().exported, 12_000);
+  console.log(`# burst of 10k: max event-loop delay ${maxMs.toFixed(1)} ms (the burst loop itself included), drained in ${drainMs.toFixed(0)} ms`);
+  // Target < 50 ms on a quiet machine; this shared test machine adds its own delay.
+  assert.ok(maxMs < 300, `max event-loop delay ${maxMs.toFixed(1)} ms`);
+  assert.equal(batch.stats().exported, 13_000);
+  assert.equal(exporter.stats().sentRecords, 13_000);
   await provider.shutdown();
+  pull.close();
+  await reading;
+  assert.ok(received >= 13);
 });
