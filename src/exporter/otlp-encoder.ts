@@ -12,6 +12,13 @@
  * is dropped alone and reported with its size; so is a record that cannot be
  * encoded at all (a value nested too deep, a cycle, a huge bigint).
  *
+ * WHY OUR OWN WRITER AND NOT @opentelemetry/otlp-transformer. bench/codec/app-encoders.ts
+ * (same 1,024 SDK records, both outputs decode to the same LogEntry values; machine
+ * heavily loaded, lead to re-measure): this encoder 1.4-2.6x the official
+ * ProtobufLogsSerializer per round; CPU per record 1.47 us vs 4.56 us (the former
+ * LogEntry path, toLogEntry + encodeOtlp: 3.22 us). The official one also cannot
+ * carry the batch envelope and regroups records by scope (order across loggers lost).
+ *
  * Mapping (what the collector's decoder reads back): Resource attributes plus
  * `distlog.system` (the exporter's system code), Resource `schema_url`;
  * InstrumentationScope name, version, attributes, ScopeLogs `schema_url`; the
