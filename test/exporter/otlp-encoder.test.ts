@@ -243,3 +243,17 @@ test('records of every length class and repeating attribute values round-trip ex
     }
   }
 });
+
+test('records of two Resources keep their order and their own resource attributes', async () => {
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const { LoggerProvider, SimpleLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
+  const memory = new InMemoryLogRecordExporter();
+  const processors = [new SimpleLogRecordProcessor({ exporter: memory })];
+  const one = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'one' }), processors }).getLogger('x');
+  const two = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'two', 'distlog.system': 'T' }), processors }).getLogger('x');
+  one.emit({ body: 'a' });
+  two.emit({ body: 'b' });
+  one.emit({ body: 'c' });
+  const entries = entriesOf(encode(memory.getFinishedLogRecords()).payloads);
+  assert.deepEqual(entries.map((e) => `${e.resource['service.name']}:${e.message}:${e.system}`), ['one:a:S', 'two:b:S', 'one:c:S'], "the exporter's system wins over a resource attribute");
+});
