@@ -29,7 +29,8 @@ import { ATTR_SYSTEM } from '../protocol/attributes.js';
 import type { SystemCode } from '../protocol/log-entry.js';
 import { Writer } from '../protocol/proto-wire.js';
 import type { BatchEnvelope } from './batch-envelope.js';
-import { fork2, join2, OtlpRecordWriter, UnencodableRecordError, writeRaw } from './otlp-writer.js';
+import { fork2, join2, writeRaw } from './otlp-bytes.js';
+import { OtlpRecordWriter, UnencodableRecordError } from './otlp-writer.js';
 
 /** Receives the encoder's output, in record order. */
 export interface EncodeSink {
