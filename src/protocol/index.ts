@@ -10,7 +10,6 @@ export { type DecodeLimits, type DecodedMessage, decodeMessage, DEFAULT_MAX_ENTR
 export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors.js';
 export { type ParsedKey, parseKey, formatKey } from './key.js';
 export { fromPythonRecord } from './python.js';
-export { toLogEntry, ResourceCache } from './from-otel-record.js';
 export { severityFromPythonLevel } from './severity.js';
 export {
   LEVEL_NAMES,
