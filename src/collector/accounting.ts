@@ -34,8 +34,14 @@ export interface ProducerCounters {
   lastSeq: number;
   /** Batches between firstSeq and lastSeq that never arrived. */
   missingBatches: number;
-  /** missingBatches x this producer's average records per batch. */
+  /**
+   * Records of the missing batches: exact when the producer's envelope carries
+   * `recordsBefore` (distlog's OTLP exporter does), else missingBatches x its
+   * average records per batch.
+   */
   missingRecordsEstimate: number;
+  /** Records the producer handed on before the first batch seen (exact with `recordsBefore`, else undefined). */
+  missingRecordsBeforeFirstSeen?: number;
   /** firstSeq - 1 for the first instance seen: lost, or delivered to a previous collector process. */
   missingBeforeFirstSeen: number;
   lateBatches: number;
@@ -70,6 +76,12 @@ export interface DeliveryStats {
 interface ProducerState extends ProducerCounters {
   /** Recent gaps as [from, to] seq ranges, so a late batch can fill one. Bounded. */
   gaps: [number, number][];
+  /** recordsBefore the next in-order batch should carry, when the producer sends it. */
+  nextRecordsBefore: number | undefined;
+  /** Records of missing batches counted exactly from recordsBefore. */
+  missingExact: number;
+  /** Whether every gap so far was measured with recordsBefore. */
+  exact: boolean;
 }
 
 /** Producers tracked at once; a sender inventing ids cannot grow the table past it. */
@@ -103,7 +115,9 @@ export class DeliveryAccounting {
         producer, system, batches: 0, records: 0, firstSeq: seq, lastSeq: seq,
         missingBatches: 0, missingRecordsEstimate: 0, missingBeforeFirstSeen: seq - 1,
         lateBatches: 0, duplicateBatches: 0, restarts: 0, lastSeenAt: 0, gaps: [],
+        nextRecordsBefore: undefined, missingExact: 0, exact: meta.recordsBefore !== undefined,
       };
+      if (meta.recordsBefore !== undefined) p.missingRecordsBeforeFirstSeen = meta.recordsBefore;
       if (this.table.size >= this.maxProducers) {
         const oldest = this.table.keys().next().value as string;
         this.table.delete(oldest);
@@ -111,14 +125,25 @@ export class DeliveryAccounting {
       }
     } else {
       this.table.delete(producer);
+      const gapBefore = p.missingBatches;
+      const inOrder = seq > p.lastSeq;
       this.sequence(p, seq);
+      if (inOrder && p.missingBatches > gapBefore) {
+        // a gap opened: its records are what the producer handed on in between
+        if (meta.recordsBefore !== undefined && p.nextRecordsBefore !== undefined) p.missingExact += Math.max(0, meta.recordsBefore - p.nextRecordsBefore);
+        else p.exact = false;
+      } else if (p.missingBatches < gapBefore) {
+        // a late batch filled part of a gap: its records were not missing after all
+        p.missingExact = Math.max(0, p.missingExact - records);
+      }
     }
     this.table.set(producer, p);
+    if (seq === p.lastSeq) p.nextRecordsBefore = meta.recordsBefore === undefined ? undefined : meta.recordsBefore + records;
     p.system = system;
     p.batches++;
     p.records += records;
     p.lastSeenAt = this.now();
-    p.missingRecordsEstimate = Math.round(p.missingBatches * (p.records / p.batches));
+    p.missingRecordsEstimate = p.exact ? p.missingExact : Math.round(p.missingBatches * (p.records / p.batches));
   }
 
   private sequence(p: ProducerState, seq: number): void {
@@ -172,7 +197,7 @@ export class DeliveryAccounting {
     // Most recent last in the map; report most recent first.
     const all = [...this.table.values()];
     for (let i = all.length - 1; i >= 0 && producers.length < limit; i--) {
-      const { gaps: _gaps, ...counters } = all[i]!;
+      const { gaps: _gaps, nextRecordsBefore: _next, missingExact: _exact, exact: _isExact, ...counters } = all[i]!;
       producers.push(counters);
     }
     return { totals, producers };

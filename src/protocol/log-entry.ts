@@ -131,4 +131,9 @@ export interface BatchMeta {
   producer?: string;
   /** Per-producer batch sequence number, from 1. Reserved like `producer`. */
   seq?: number;
+  /**
+   * Records this producer handed on before this batch (OTLP envelope field 3): lets the
+   * collector count the records of the batches it missed exactly, not by estimate.
+   */
+  recordsBefore?: number;
 }

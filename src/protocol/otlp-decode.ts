@@ -370,6 +370,7 @@ export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind
         const t = r.uvarint();
         if (t === 0x0a) meta.producer = r.string();
         else if (t === 0x10) meta.seq = r.uvarint();
+        else if (t === 0x18) meta.recordsBefore = r.uvarint();
         else r.skip(t & 7); // future delivery fields
       }
     } else r.skip(tag & 7);

@@ -56,6 +56,21 @@ test('accounting: gaps, late batches, duplicates, restarts, batches before first
   assert.deepEqual(a.stats().producers.map((p) => p.producer), ['e', 'd', 'c']);
 });
 
+test('accounting: with recordsBefore in the envelope, missing records are exact, before first seen included', () => {
+  const a = new DeliveryAccounting();
+  // batches of uneven size: 10, 7 (lost), 3 (lost), 12, then a late arrival of the 7
+  a.observe({ producer: 'x', seq: 4, recordsBefore: 100 }, 'T', 10);
+  a.observe({ producer: 'x', seq: 7, recordsBefore: 120 }, 'T', 12);
+  let px = a.stats().producers[0]!;
+  assert.deepEqual([px.missingBatches, px.missingRecordsEstimate, px.missingBeforeFirstSeen, px.missingRecordsBeforeFirstSeen], [2, 10, 3, 100]);
+  a.observe({ producer: 'x', seq: 5, recordsBefore: 110 }, 'T', 7);
+  px = a.stats().producers[0]!;
+  assert.deepEqual([px.missingBatches, px.missingRecordsEstimate, px.lateBatches], [1, 3, 1]);
+  // the stream's empty closing batch carries the total: nothing more is missing
+  a.observe({ producer: 'x', seq: 8, recordsBefore: 132 }, 'T', 0);
+  assert.equal(a.stats().producers[0]!.missingRecordsEstimate, 3);
+});
+
 test('gaps reach the stats line, a distlogd record per system, the control channel and `distlog stats`', async () => {
   const got: LogEntry[] = [];
   const collect: PluginFactory = {
