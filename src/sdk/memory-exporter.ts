@@ -40,13 +40,17 @@ export class InMemoryLogRecordExporter implements LogRecordExporter {
     return this.stored;
   }
 
-  /** decode(encode(records)): what distlogd would store. Records the encoder refuses are left out (see droppedRecords()). */
+  /**
+   * decode(encode(records)) as JSON, i.e. what distlogd's file plugin stores: plain
+   * objects that `assert.deepStrictEqual` compares with literals (the decoder's own maps
+   * have a null-prototype chain). Records the encoder refuses are left out (see droppedRecords()).
+   */
   entries(): LogEntry[] {
     const out: LogEntry[] = [];
     let dropped = 0;
     this.encoder.encode(this.stored, {
       message: (payload) => {
-        for (const e of decodeOtlp(payload, { system: this.system, kind: 'L' }).entries) out.push(e);
+        for (const e of decodeOtlp(payload, { system: this.system, kind: 'L' }).entries) out.push(JSON.parse(JSON.stringify(e)) as LogEntry);
       },
       drop: (n) => {
         dropped += n;
