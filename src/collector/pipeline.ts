@@ -7,7 +7,7 @@
  * Invariant (checked by tests): received = written + dropped + queued + inFlight.
  */
 import type { LogEntry } from '../protocol/log-entry.js';
-import type { PluginInstance } from '../plugins/api.js';
+import type { ConsumeResult, PluginInstance } from '../plugins/api.js';
 import type { PluginConfig } from './config-types.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
 
@@ -135,12 +135,16 @@ export class PluginPipeline {
       while (!this.aborted && this.c.queued > 0) {
         const batch = this.take();
         this.c.inFlight = batch.length;
-        const ok = await this.deliver(batch);
+        // -1: failed after its retries; else how many entries the plugin dropped alone.
+        const refused = await this.deliver(batch);
         // An abort during a hung consume() has already counted the batch as dropped.
         if (this.aborted && this.c.inFlight === 0) break;
         this.c.inFlight = 0;
-        if (ok) this.c.written += batch.length;
-        else this.c.dropped += batch.length;
+        if (refused < 0) this.c.dropped += batch.length;
+        else {
+          this.c.written += batch.length - refused;
+          this.c.dropped += refused;
+        }
       }
     } finally {
       this.pumping = false;
@@ -148,41 +152,41 @@ export class PluginPipeline {
     }
   }
 
-  private async deliver(batch: readonly LogEntry[]): Promise<boolean> {
+  private async deliver(batch: readonly LogEntry[]): Promise<number> {
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.cfg.queue.retry;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await this.consumeOnce(batch);
-        return true;
+        const result = await this.consumeOnce(batch);
+        return Math.min(batch.length, Math.max(0, result?.dropped ?? 0));
       } catch (err) {
         this.c.errors++;
         const last = attempt === maxAttempts;
         this.reportError(err, last ? `dropping ${batch.length} entries after ${attempt} attempts` : `attempt ${attempt}/${maxAttempts}, retrying`);
-        if (last || this.aborted) return false;
+        if (last || this.aborted) return -1;
         const base = Math.min(initialBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
         // Jitter spreads retries of several lanes hitting the same backend.
         await this.sleep(base * (0.75 + Math.random() * 0.5));
-        if (this.aborted) return false;
+        if (this.aborted) return -1;
       }
     }
-    return false;
+    return -1;
   }
 
-  private consumeOnce(batch: readonly LogEntry[]): Promise<void> {
+  private consumeOnce(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     const timeoutMs = this.cfg.queue.consumeTimeoutMs;
     // Sync throws and rejections both land in the catch of deliver().
-    const run = new Promise<void>((resolve, reject) => {
+    const run = new Promise<ConsumeResult | void>((resolve, reject) => {
       try {
-        Promise.resolve(this.instance.consume(batch)).then(() => resolve(), reject);
+        Promise.resolve(this.instance.consume(batch)).then(resolve, reject);
       } catch (err) {
         reject(err);
       }
     });
     if (!timeoutMs) return run;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ConsumeResult | void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`consume() did not settle within ${timeoutMs} ms`)), timeoutMs);
       run.then(
-        () => (clearTimeout(timer), resolve()),
+        (result) => (clearTimeout(timer), resolve(result)),
         (err: unknown) => (clearTimeout(timer), reject(err)),
       );
     });

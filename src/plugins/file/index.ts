@@ -11,5 +11,8 @@ export const filePlugin: PluginFactory<FileOptions> = {
 };
 
 export { FileSink } from './sink.js';
+export type { FileSinkSeams } from './sink.js';
+export { nodeFileSystem } from './jsonl-file.js';
+export type { FileSystem, FileHandleLike } from './jsonl-file.js';
 export { FILE_DEFAULTS, PLACEHOLDERS, validateFileOptions } from './config.js';
 export type { FileOptions, FsyncPolicy } from './config.js';
