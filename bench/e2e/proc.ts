@@ -23,9 +23,21 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function spawnTs(file: string, args: string[], options: { cwd?: string; echo?: boolean } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+export interface SpawnOptions {
+  cwd?: string;
+  echo?: boolean;
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+}
+
+export function spawnTs(file: string, args: string[], options: SpawnOptions = {}): Child {
+  // Compiled JavaScript runs as is; TypeScript through the tsx loader.
+  const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, file, ...args], {
     cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
