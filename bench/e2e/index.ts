@@ -8,8 +8,9 @@
  *                      (only the plugin list narrowed to the file plugin) → JSON lines;
  *                      rate = records / (first record emitted → last line on disk)
  *   collector → file   the app's own OTLP batches, captured once, pushed by a raw
- *                      ZeroMQ sender into distlogd → file plugin (the collector alone)
- *   collector → null   the same into a plugin that drops everything: ingest ceiling
+ *                      ZeroMQ sender into distlogd → file plugin (the collector alone;
+ *                      its lane in `whenFull: block`, so the ceiling is measured without loss)
+ *   collector → null   the same into a plugin that discards everything: ingest ceiling
  *   raw ZeroMQ         the same bytes PUSH → PULL with nothing in between: upper bound
  *   pino + socket      pino with pino-socket (TCP) → a receiver appending raw lines to a file
  *   OTel SDK + OTLP    BatchLogRecordProcessor + OTLP/HTTP protobuf exporter → a
@@ -35,7 +36,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ENCODING } from '../../src/exporter/index.js';
 import { machineLine, ratioLine, summarize, type Summary } from '../lib/rounds.js';
-import { freePort, jsonReport, LineCounter, nowMs, peakRssMb, sleep, spawnTs, type Child } from './proc.js';
+import { cpuTicks, freePort, jsonReport, LineCounter, nowMs, peakRssMb, sleep, spawnTs, type Child } from './proc.js';
 import { printCosts } from './profile.js';
 import { isShape, type Shape } from './shapes.js';
 import type { WorkloadResult } from './workload.js';
@@ -109,20 +110,25 @@ function collectorDropped(stderr: string): number {
   return n;
 }
 
-function distlogdConfig(dir: string, endpoint: string, plugin: 'file' | 'null'): string {
+/**
+ * The embedded default (receiver, queues, file options) with the plugin list
+ * narrowed (a console plugin would measure the terminal). `block` lanes for the
+ * collector-alone runs: a ceiling is measured without loss, whatever the default
+ * queue does with a burst (the e2e runs keep the default and count its drops).
+ */
+function distlogdConfig(dir: string, endpoint: string, plugin: 'file' | 'null', block: boolean): string {
   const config = join(dir, 'distlogd.yaml');
-  // The embedded default (receiver, queues, file options) with the plugin list
-  // narrowed: a console plugin would measure the terminal.
+  const queue = block ? ['    queue: { whenFull: block }'] : [];
   const pluginLines = plugin === 'file'
-    ? ['  - type: file', `    options: { directory: ${JSON.stringify(join(dir, 'data'))} }`]
-    : [`  - type: ${JSON.stringify(join(here, 'null-plugin.js'))}`];
+    ? ['  - type: file', `    options: { directory: ${JSON.stringify(join(dir, 'data'))} }`, ...queue]
+    : [`  - type: ${JSON.stringify(join(here, 'null-plugin.js'))}`, ...queue];
   writeFileSync(config, ['receiver:', `  endpoints: [${endpoint}]`, 'stats: { intervalSeconds: 0 }', 'plugins:', ...pluginLines, ''].join('\n'));
   return config;
 }
 
-async function startDistlogd(dir: string, plugin: 'file' | 'null', expect: number, profileDir?: string): Promise<{ child: Child; endpoint: string }> {
+async function startDistlogd(dir: string, plugin: 'file' | 'null', expect: number, block: boolean, profileDir?: string): Promise<{ child: Child; endpoint: string }> {
   const endpoint = `tcp://127.0.0.1:${await freePort()}`;
-  const child = spawnTs(distlogd, ['--config', distlogdConfig(dir, endpoint, plugin)], {
+  const child = spawnTs(distlogd, ['--config', distlogdConfig(dir, endpoint, plugin, block)], {
     echo: ECHO,
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     env: { BENCH_NULL_EXPECT: String(expect) },
@@ -132,23 +138,31 @@ async function startDistlogd(dir: string, plugin: 'file' | 'null', expect: numbe
 }
 
 /**
- * Polls `count()` until it reaches `expected`, or the senders are done and it
- * has not grown for STALL_MS. Returns the count and when it last grew.
+ * Polls `count()` until it reaches `expected`, or the senders are done and for
+ * STALL_MS neither the count grew nor the receiving process used CPU (a loaded
+ * machine may take a while; a busy receiver is not a stalled one). Returns the
+ * count and when it last grew.
  */
-async function watch(count: () => number, expected: number, sendersDone: () => boolean): Promise<{ n: number; lastAt: number }> {
+async function watch(count: () => number, expected: number, sendersDone: () => boolean, receiverPid: number): Promise<{ n: number; lastAt: number }> {
   let n = 0;
   let lastAt = nowMs();
-  let grewAt = lastAt;
+  let busyAt = lastAt;
+  let cpu = cpuTicks(receiverPid);
   for (;;) {
     const now = count();
     const t = nowMs();
+    const c = cpuTicks(receiverPid);
     if (now > n) {
       n = now;
       lastAt = t;
-      grewAt = t;
+      busyAt = t;
+    }
+    if (c !== cpu) {
+      cpu = c;
+      busyAt = t;
     }
     if (n >= expected) return { n, lastAt };
-    if (sendersDone() && t - grewAt > STALL_MS) return { n, lastAt };
+    if (sendersDone() && t - busyAt > STALL_MS) return { n, lastAt };
     await sleep(n === 0 ? 20 : 5);
   }
 }
@@ -166,16 +180,18 @@ function distlogE2e(producers: number, shape: Shape): Contender {
   return {
     name: `distlog e2e x${producers}`,
     run: () => withDir(async (dir) => {
-      const { child, endpoint } = await startDistlogd(dir, 'file', 0);
+      const { child, endpoint } = await startDistlogd(dir, 'file', 0, false);
       const counter = new LineCounter(join(dir, 'data'));
       const per = Array.from({ length: producers }, (_, i) => Math.floor(N / producers) + (i < N % producers ? 1 : 0));
       const apps = per.map((n) => spawnTs(join(here, 'app.ts'), [endpoint, String(n), ENCODING, shape], { echo: ECHO }));
       let exited = 0;
       const codes = apps.map((a) => a.exited.then((c) => (exited++, c)));
       const expected = N + 2 * producers; // each app's task adds its enter and exit records
-      const { n, lastAt } = await watch(() => counter.poll(), expected, () => exited === producers);
+      const { n, lastAt } = await watch(() => counter.poll(), expected, () => exited === producers, child.proc.pid!);
       const rssMb = peakRssMb(child.proc.pid!);
       const stderr = await stop(child);
+      // Lines written while draining at the stop are not lost (the rate ignores them).
+      const delivered = Math.max(n, counter.poll());
       let counted = collectorDropped(stderr);
       let firstAt = Infinity;
       for (const [i, app] of apps.entries()) {
@@ -185,7 +201,7 @@ function distlogE2e(producers: number, shape: Shape): Contender {
         firstAt = Math.min(firstAt, r.firstAt);
         counted += r.exporter.droppedRecords + r.processorDropped;
       }
-      return { records: expected, delivered: n, seconds: (lastAt - firstAt) / 1000, counted, rssMb };
+      return { records: expected, delivered, seconds: (lastAt - firstAt) / 1000, counted, rssMb };
     }),
   };
 }
@@ -207,24 +223,26 @@ async function capture(dir: string, shape: Shape): Promise<Capture> {
 
 async function collectorRun(plugin: 'file' | 'null', cap: Capture, profileDir?: string): Promise<RunResult> {
   return withDir(async (dir) => {
-    const { child, endpoint } = await startDistlogd(dir, plugin, cap.records, profileDir);
+    const { child, endpoint } = await startDistlogd(dir, plugin, cap.records, true, profileDir);
     const push = spawnTs(join(here, 'raw-push.ts'), [endpoint, cap.file], { echo: ECHO });
     let pushDone = false;
     void push.exited.then(() => (pushDone = true));
     let n: number;
     let lastAt: number;
+    const counter = new LineCounter(join(dir, 'data'));
+    const pid = child.proc.pid!;
     if (plugin === 'file') {
-      const counter = new LineCounter(join(dir, 'data'));
-      ({ n, lastAt } = await watch(() => counter.poll(), cap.records, () => pushDone));
+      ({ n, lastAt } = await watch(() => counter.poll(), cap.records, () => pushDone, pid));
     } else {
       let done = '';
       void child.waitFor(/^bench-null: done/, 24 * 3600_000).then((l) => (done = l), () => undefined);
-      const r = await watch(() => (done ? cap.records : 0), cap.records, () => pushDone);
+      const r = await watch(() => (done ? cap.records : 0), cap.records, () => pushDone, pid);
       n = r.n;
       lastAt = done ? Number(done.split(' ')[3]) : r.lastAt;
     }
-    const rssMb = peakRssMb(child.proc.pid!);
+    const rssMb = peakRssMb(pid);
     const stderr = await stop(child);
+    if (plugin === 'file') n = Math.max(n, counter.poll());
     if ((await push.exited) !== 0) throw new Error(`raw-push failed:\n${push.stderr()}`);
     const { firstAt } = jsonReport<{ firstAt: number }>(push, 'firstAt');
     const counted = collectorDropped(stderr);
@@ -261,7 +279,7 @@ function pinoPeer(shape: Shape): Contender {
         let done = false;
         void app.exited.then(() => (done = true));
         const counter = new LineCounter(join(dir, 'out'));
-        const { n, lastAt } = await watch(() => counter.poll(), N, () => done);
+        const { n, lastAt } = await watch(() => counter.poll(), N, () => done, recv.proc.pid!);
         if ((await app.exited) !== 0) throw new Error(`pino app failed:\n${app.stderr()}`);
         const { firstAt } = jsonReport<{ firstAt: number }>(app, 'firstAt');
         return { records: N, delivered: n, seconds: (lastAt - firstAt) / 1000, counted: 0 };

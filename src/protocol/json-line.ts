@@ -10,9 +10,9 @@
  *   in with one native UTF-8 write; others take `JSON.stringify(string)`, which
  *   cannot recurse and escapes exactly as JSON.stringify does;
  * - integers are written digit by digit, other numbers through `String(n)`;
- * - object keys are taken in `Object.keys` order, so the output is the same as
- *   `JSON.stringify`'s whatever order a decoder built the entry in, and a field
- *   added to LogEntry later is written without touching this file;
+ * - object keys are taken in their own order (for-in), so the output is the same
+ *   as `JSON.stringify`'s whatever order a decoder built the entry in, and a
+ *   field added to LogEntry later is written without touching this file;
  * - one `resource` object is shared by every record of a message: its bytes
  *   are encoded once and copied for the records after it.
  *
@@ -53,6 +53,18 @@ const OBJECT_PROTO = Object.prototype;
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
+/**
+ * Objects are walked with for-in, whose `o[k]` V8 reads through the enumeration
+ * cache (twice as fast as Object.keys + a keyed load here). for-in would also
+ * list enumerable properties inherited from a polluted Object.prototype, which
+ * JSON.stringify leaves out; if that ever happens the writer hands whole values
+ * to JSON.stringify instead (checked per reset(), i.e. per batch).
+ */
+function objectPrototypeHasEnumerables(): boolean {
+  for (const _ in OBJECT_PROTO) return true;
+  return false;
+}
+
 /** Growing past this keeps the buffer; `trim()` gives a larger one back. */
 const KEEP_BYTES = 8 * 1024 * 1024;
 
@@ -71,6 +83,8 @@ export class JsonLineWriter {
   /** The last `resource` object written, and its encoded bytes. */
   private resourceRef: object | undefined;
   private resourceBytes: Buffer | undefined;
+  /** Someone added an enumerable property to Object.prototype: for-in would list it (see reset()). */
+  private inheritedKeys = objectPrototypeHasEnumerables();
 
   constructor(options: JsonLineOptions = {}) {
     this.initialBytes = options.initialBytes ?? 64 * 1024;
@@ -83,6 +97,7 @@ export class JsonLineWriter {
     this.pos = 0;
     this.resourceRef = undefined;
     this.resourceBytes = undefined;
+    this.inheritedKeys = objectPrototypeHasEnumerables();
   }
 
   /** Gives back a buffer that a batch of huge records grew past KEEP_BYTES. */
@@ -97,7 +112,8 @@ export class JsonLineWriter {
   appendLine(entry: object): void {
     const start = this.pos;
     try {
-      this.entry(entry);
+      if (this.inheritedKeys) this.jsonText(JSON.stringify(entry));
+      else this.entry(entry);
       this.byte(NL);
     } catch (err) {
       this.pos = start;
@@ -111,7 +127,8 @@ export class JsonLineWriter {
   appendValue(value: unknown): void {
     const start = this.pos;
     try {
-      if (!this.value(value, 1)) this.raw(NULL);
+      if (this.inheritedKeys) this.jsonText(JSON.stringify(value) ?? 'null');
+      else if (!this.value(value, 1)) this.raw(NULL);
     } catch (err) {
       this.pos = start;
       throw err;
@@ -124,11 +141,9 @@ export class JsonLineWriter {
   }
 
   private entry(e: object): void {
-    const keys = Object.keys(e);
     this.byte(0x7b);
     let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    for (const k in e) {
       const v = (e as Record<string, unknown>)[k];
       const at = this.pos;
       if (!first) this.byte(COMMA);
@@ -201,11 +216,9 @@ export class JsonLineWriter {
       else this.jsonText(text);
       return;
     }
-    const keys = Object.keys(o);
     this.byte(0x7b);
     let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    for (const k in o) {
       const at = this.pos;
       if (!first) this.byte(COMMA);
       this.key(k);

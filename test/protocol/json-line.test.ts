@@ -154,3 +154,17 @@ test('a shared resource object is encoded once and reused; a different object is
   for (const r of [r1, r1, r2, r1]) w.appendLine({ message: 'm', resource: r });
   assert.equal(w.text(), [r1, r1, r2, r1].map((r) => JSON.stringify({ message: 'm', resource: r }) + '\n').join(''));
 });
+
+test('a polluted Object.prototype does not leak into the lines (JSON.stringify leaves inherited keys out)', () => {
+  const w = new JsonLineWriter();
+  const e = { message: 'm', attributes: { a: 1 } };
+  (Object.prototype as Record<string, unknown>).polluted = 'yes';
+  try {
+    w.reset();
+    w.appendLine(e);
+    assert.equal(w.text(), JSON.stringify(e) + '\n');
+    assert.ok(!w.text().includes('polluted'));
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  }
+});
