@@ -76,8 +76,10 @@ const STALL_MS = 10_000;
 interface RunResult {
   /** Records the contender was asked to move. */
   records: number;
-  /** Records that reached the end (lines on disk, or acknowledged bodies). */
+  /** Records that reached the end (lines on disk, or acknowledged bodies), at the very end. */
   delivered: number;
+  /** Records that had reached it within `seconds` (lines written while draining at the stop come later). */
+  timed?: number;
   seconds: number;
   /** Records the app or collector said it dropped. */
   counted: number;
@@ -201,7 +203,7 @@ function distlogE2e(producers: number, shape: Shape): Contender {
         firstAt = Math.min(firstAt, r.firstAt);
         counted += r.exporter.droppedRecords + r.processorDropped;
       }
-      return { records: expected, delivered, seconds: (lastAt - firstAt) / 1000, counted, rssMb };
+      return { records: expected, delivered, timed: n, seconds: (lastAt - firstAt) / 1000, counted, rssMb };
     }),
   };
 }
@@ -242,13 +244,14 @@ async function collectorRun(plugin: 'file' | 'null', cap: Capture, profileDir?: 
     }
     const rssMb = peakRssMb(pid);
     const stderr = await stop(child);
+    const timed = n;
     if (plugin === 'file') n = Math.max(n, counter.poll());
     if ((await push.exited) !== 0) throw new Error(`raw-push failed:\n${push.stderr()}`);
     const { firstAt } = jsonReport<{ firstAt: number }>(push, 'firstAt');
     const counted = collectorDropped(stderr);
     // The null plugin reports only "all arrived"; short of that, its final counters tell.
     if (plugin === 'null' && n < cap.records) n = cap.records - counted;
-    return { records: cap.records, delivered: n, seconds: (lastAt - firstAt) / 1000, counted, rssMb };
+    return { records: cap.records, delivered: n, timed, seconds: (lastAt - firstAt) / 1000, counted, rssMb };
   });
 }
 
@@ -334,7 +337,7 @@ async function runShape(shape: Shape, workDir: string): Promise<boolean> {
     for (const c of contenders) {
       const r = await c.run();
       const row = rows.get(c.name)!;
-      const rate = r.delivered / r.seconds;
+      const rate = (r.timed ?? r.delivered) / r.seconds;
       const lost = r.records - r.delivered;
       row.rates.push(rate);
       row.lost = Math.max(row.lost, lost);
