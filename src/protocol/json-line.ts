@@ -6,9 +6,10 @@
  * size of the output and a quarter of the collector's CPU. This writer encodes
  * each value into one growing Buffer that the caller writes out and reuses:
  *
- * - strings with nothing to escape (the common case, checked by one regex) go
- *   in with one native UTF-8 write; others take `JSON.stringify(string)`, which
- *   cannot recurse and escapes exactly as JSON.stringify does;
+ * - short strings (keys, levels, ids) are copied byte by byte while checked;
+ *   longer ones with nothing to escape (one regex) go in with one native UTF-8
+ *   write; the rest take `JSON.stringify(string)`, which cannot recurse and
+ *   escapes exactly as JSON.stringify does;
  * - integers are written digit by digit, other numbers through `String(n)`;
  * - object keys are taken in their own order (for-in), so the output is the same
  *   as `JSON.stringify`'s whatever order a decoder built the entry in, and a
