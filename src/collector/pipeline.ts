@@ -16,7 +16,7 @@
  * Invariant (checked by tests): received = written + dropped + queued + inFlight.
  */
 import type { LogEntry } from '../protocol/log-entry.js';
-import type { PluginInstance } from '../plugins/api.js';
+import type { ConsumeResult, PluginInstance } from '../plugins/api.js';
 import type { PluginConfig } from './config-types.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
 import { isolateFailures, type AttemptResult } from './isolate.js';
@@ -74,6 +74,8 @@ export class PluginPipeline {
   private idleWaiters: (() => void)[] = [];
   private spaceWaiters: (() => void)[] = [];
   private lastErrorLog = 0;
+  /** Records the plugin refused alone (ConsumeResult.dropped) in the consume() calls of one delivery. */
+  private refusedByPlugin = 0;
   private suppressedErrors = 0;
   /** Last time the plugin wrote, or the lane went from idle to busy: the stall clock. */
   private progressAt = Date.now();
@@ -255,13 +257,18 @@ export class PluginPipeline {
   private async deliver(batch: readonly LogEntry[]): Promise<{ written: number; dropped: number; rejected: number }> {
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.cfg.queue.retry;
     let last: AttemptResult = 'failed';
+    this.refusedByPlugin = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       last = await this.attempt(batch, (err) => {
         const final = attempt === maxAttempts;
         const next = batch.length > 1 ? 'isolating the entries at fault' : 'dropping the entry';
         return final ? `attempt ${attempt}/${maxAttempts} of ${batch.length} entries; ${next}` : `attempt ${attempt}/${maxAttempts}, retrying`;
       });
-      if (last === 'ok') return { written: batch.length, dropped: 0, rejected: 0 };
+      if (last === 'ok') {
+        // the plugin took the batch but refused some records alone (ConsumeResult.dropped)
+        const refused = Math.min(batch.length, this.refusedByPlugin);
+        return { written: batch.length - refused, dropped: 0, rejected: refused };
+      }
       if (attempt === maxAttempts || this.aborted) break;
       const base = Math.min(initialBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
       // Jitter spreads retries of several lanes hitting the same backend.
@@ -269,7 +276,11 @@ export class PluginPipeline {
       if (this.aborted) break;
     }
     if (last === 'timeout' || this.aborted) return { written: 0, dropped: batch.length, rejected: 0 };
+    this.refusedByPlugin = 0;
     const r = await isolateFailures(batch, (piece) => this.attempt(piece, () => 'isolating'), () => this.aborted);
+    const refused = Math.min(r.written, this.refusedByPlugin);
+    r.written -= refused;
+    r.rejected += refused;
     const parts = [`${r.written} written`, `${r.rejected} rejected alone`];
     if (r.dropped) parts.push(`${r.dropped} dropped as a group (the failure is not about single records)`);
     this.log(`plugin ${this.name}: batch of ${batch.length} after ${r.attempts} isolation tries: ${parts.join(', ')}`);
@@ -280,7 +291,9 @@ export class PluginPipeline {
   /** One consume() call; failures are counted and reported (rate-limited). */
   private async attempt(batch: readonly LogEntry[], what: (err: unknown) => string): Promise<AttemptResult> {
     try {
-      await this.consumeOnce(batch);
+      const result = await this.consumeOnce(batch);
+      const dropped = result?.dropped;
+      if (typeof dropped === 'number' && dropped > 0) this.refusedByPlugin += Math.floor(dropped);
       return 'ok';
     } catch (err) {
       this.c.errors++;
@@ -289,21 +302,21 @@ export class PluginPipeline {
     }
   }
 
-  private consumeOnce(batch: readonly LogEntry[]): Promise<void> {
+  private consumeOnce(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     const timeoutMs = this.cfg.queue.consumeTimeoutMs;
     // Sync throws and rejections both land in the catch of attempt().
-    const run = new Promise<void>((resolve, reject) => {
+    const run = new Promise<ConsumeResult | void>((resolve, reject) => {
       try {
-        Promise.resolve(this.instance.consume(batch)).then(() => resolve(), reject);
+        Promise.resolve(this.instance.consume(batch)).then(resolve, reject);
       } catch (err) {
         reject(err);
       }
     });
     if (!timeoutMs) return run;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ConsumeResult | void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ConsumeTimeout(timeoutMs)), timeoutMs);
       run.then(
-        () => (clearTimeout(timer), resolve()),
+        (result) => (clearTimeout(timer), resolve(result)),
         (err: unknown) => (clearTimeout(timer), reject(err)),
       );
     });

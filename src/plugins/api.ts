@@ -53,6 +53,15 @@ export interface PluginContext {
   baseDir: string;
 }
 
+/**
+ * What consume() may report when it took the batch but had to leave some entries
+ * out (e.g. one record that cannot be serialized): those are dropped alone and
+ * counted as dropped, the rest as written, and the batch is not retried.
+ */
+export interface ConsumeResult {
+  dropped: number;
+}
+
 export interface PluginInstance {
   /** Open files/connections. Called once before the first consume(). */
   start(): Promise<void> | void;
@@ -82,7 +91,7 @@ export interface PluginInstance {
    *   `queue.blockTimeoutMs` stops holding it and loses its newest entries
    *   (counted) until it writes again. `consumeTimeoutMs` bounds one call.
    */
-  consume(batch: readonly LogEntry[]): Promise<void> | void;
+  consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> | ConsumeResult | void;
   /** Push buffered data out (e.g. to disk). */
   flush(): Promise<void> | void;
   /** Release everything. Must be safe to call twice and without start(). */
