@@ -78,7 +78,7 @@ describe('redis plugin, collector → redis-server', () => {
     try {
       assert.deepEqual((await c.keys('*')).sort(), ['distlog:T:L:bank', 'distlog:T:L:orders']);
       for (const service of ['orders', 'bank']) {
-        const stored = await c.xRange(`distlog:T:L:${service}`, '-', '+');
+        const stored = (await c.xRange(`distlog:T:L:${service}`, '-', '+')) ?? [];
         assert.deepEqual(stored.map((s) => JSON.parse(s.message.entry!) as LogEntry), sent.filter((e) => e.resource['service.name'] === service));
         assert.ok(stored.every((s, i) => s.message.task === 'c'.repeat(32) && s.message.time === sent[0]!.timeUnixNano && (i === 0 || s.id !== stored[i - 1]!.id)));
       }
