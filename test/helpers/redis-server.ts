@@ -49,10 +49,10 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts a server on a free port and waits until it answers PING. */
-  static async start(): Promise<RedisServer> {
+  /** Starts a server on `port` (default: a free one) and waits until it answers PING. */
+  static async start(port?: number): Promise<RedisServer> {
     requireRedisBinary();
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'distlog-redis-')));
+    const server = new RedisServer(port ?? (await freePort()), mkdtempSync(join(tmpdir(), 'distlog-redis-')));
     await server.resume();
     return server;
   }
