@@ -14,18 +14,23 @@ export function serviceOf(e: LogEntry): string {
   return typeof s === 'string' && s !== '' ? s : 'unknown';
 }
 
-/** Builds a key function from a validated pattern. */
+/** Builds a key function from a validated pattern (parsed once: it runs for every record). */
 export function compileKey(pattern: string): (e: LogEntry) => string {
-  return (e) =>
-    pattern.replace(/\{(\w+)\}/g, (_, p: string) => {
-      switch (p) {
-        case 'system': return e.system;
-        case 'kind': return e.kind;
-        case 'systemName': return SYSTEM_NAMES[e.system] ?? e.system;
-        case 'kindName': return KIND_NAMES[e.kind] ?? e.kind;
-        default: return serviceOf(e);
-      }
-    });
+  const parts: ((e: LogEntry) => string)[] = pattern.split(/(\{\w+\})/).map((part, i) => {
+    if (i % 2 === 0) return () => part;
+    switch (part) {
+      case '{system}': return (e) => e.system;
+      case '{kind}': return (e) => e.kind;
+      case '{systemName}': return (e) => SYSTEM_NAMES[e.system] ?? e.system;
+      case '{kindName}': return (e) => KIND_NAMES[e.kind] ?? e.kind;
+      default: return serviceOf;
+    }
+  });
+  return (e) => {
+    let key = '';
+    for (const p of parts) key += p(e);
+    return key;
+  };
 }
 
 /** The SCAN MATCH glob of every key the pattern can produce (placeholders → `*`). */

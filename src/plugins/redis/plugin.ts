@@ -25,7 +25,7 @@
  *   the batch's first records, and subscribers away during an outage miss what
  *   was published before they came back (Redis pub/sub keeps nothing).
  */
-import { ErrorReply } from 'redis';
+import { MultiErrorReply } from 'redis';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import type { PluginContext, PluginInstance, StoreReader } from '../api.js';
 import { makeClient, reasonOf, redactUrl, type Client } from './connection.js';
@@ -135,28 +135,33 @@ export class RedisSink implements PluginInstance {
     let ids = this.batchIds.get(batch);
     const retry = ids !== undefined;
     if (!ids) this.batchIds.set(batch, (ids = keys.map((k) => this.nextId(k))));
-    // Commands sent in the same tick leave in one write (the client pipelines them):
-    // one round trip, and, unlike execAsPipeline(), a reply per command.
-    const results = await Promise.allSettled(batch.map((e, i) => client.sendCommand(this.xadd(keys[i]!, ids[i]!, e))));
-    const refused: number[] = [];
-    let failure: unknown;
-    results.forEach((r, i) => {
-      if (r.status === 'fulfilled') return;
-      const reason = r.reason as Error;
-      if (!(reason instanceof ErrorReply)) failure ??= reason; // the connection: retry the batch, same IDs
-      else if (!/equal or smaller than the target stream top item/.test(reason.message)) failure ??= new Error(`XADD to ${keys[i]} failed: ${reason.message}`);
-      // On a retry a refused ID is an entry an earlier attempt stored: done.
-      else if (!retry) refused.push(i);
-    });
-    if (failure) throw failure;
-    if (refused.length === 0) return;
-    // First attempt, ID below the stream's top: another writer or a clock step back. Let Redis choose.
-    this.ctx.logger.warn(`${refused.length} entries had an ID below their stream's last entry (another writer?); added with Redis-chosen IDs`);
-    const replies = await Promise.all(refused.map((i) => client.sendCommand(this.xadd(keys[i]!, '*', batch[i]!))));
-    refused.forEach((i, n) => {
-      const [ms, seq] = String(replies[n]).split('-').map(Number);
-      this.lastIds.set(keys[i]!, { ms: ms!, seq: seq! });
-    });
+    // MULTI/EXEC, sent as one write: all or nothing (a cut connection before EXEC
+    // stores none of it), and a reply per command, errors included.
+    const tx = client.multi();
+    for (let i = 0; i < batch.length; i++) tx.addCommand(this.xadd(keys[i]!, ids[i]!, batch[i]!));
+    try {
+      await tx.exec();
+      return;
+    } catch (err) {
+      if (!(err instanceof MultiErrorReply)) throw err; // the connection: retry the batch, same IDs
+      const refused: number[] = [];
+      for (const i of err.errorIndexes) {
+        const message = (err.replies[i] as Error).message;
+        if (!/equal or smaller than the target stream top item/.test(message)) throw new Error(`XADD to ${keys[i]} failed: ${message}`);
+        // On a retry a refused ID is an entry an earlier attempt stored (EXEC ran, its reply was lost): done.
+        if (!retry) refused.push(i);
+      }
+      if (refused.length === 0) return;
+      // First attempt, ID below the stream's top: another writer or a clock step back. Let Redis choose.
+      this.ctx.logger.warn(`${refused.length} entries had an ID below their stream's last entry (another writer?); added with Redis-chosen IDs`);
+      const again = client.multi();
+      for (const i of refused) again.addCommand(this.xadd(keys[i]!, '*', batch[i]!));
+      const replies = (await again.exec()) as unknown as string[];
+      refused.forEach((i, n) => {
+        const [ms, seq] = String(replies[n]).split('-').map(Number);
+        this.lastIds.set(keys[i]!, { ms: ms!, seq: seq! });
+      });
+    }
   }
 
   private async toLists(client: Client, batch: readonly LogEntry[]): Promise<void> {
