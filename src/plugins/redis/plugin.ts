@@ -79,12 +79,12 @@ export class RedisSink implements PluginInstance {
       this.everConnected = true;
       this.lastFailure = '';
     });
-    let firstConnect: Promise<unknown> = client.connect().catch((err: unknown) => this.onFailure(reasonOf(err)));
+    // Not awaited to the end: with the server down, connect() settles only once it is up.
+    const firstConnect: Promise<unknown> = client.connect().catch((err: unknown) => this.onFailure(reasonOf(err)));
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise((r) => (timer = setTimeout(r, Math.min(START_WAIT_MS, this.opts.connectTimeoutMs))));
     await Promise.race([firstConnect, waited]);
     clearTimeout(timer);
-    firstConnect = Promise.resolve();
     if (!this.connected) {
       this.ctx.logger.warn(
         `cannot reach ${this.where} (${this.lastFailure || 'no answer'}): running on without it, reconnecting (backoff up to ${this.opts.reconnectMaxDelayMs} ms); records wait in this plugin's queue`,
