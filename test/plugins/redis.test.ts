@@ -159,6 +159,10 @@ describe('reading the redis plugin\'s streams (StoreReader, distlog tree --from 
     assert.match(fromRedis.stdout, /charge card/);
     const fromFiles = await tree([T, '--from', `file:${dir}`]);
     assert.equal(fromRedis.stdout, fromFiles.stdout);
+    // ?stream= narrows the read to one stream (here one service's records).
+    const bankOnly = await tree([T, '--from', `${url}?stream=distlog:T:L:bank`]);
+    assert.equal(bankOnly.code, 0, bankOnly.stderr);
+    assert.match(bankOnly.stdout, new RegExp(`^task a{32} · bank · ${records.filter((e) => e.resource['service.name'] === 'bank').length} records`));
     const list = await tree(['--from', url]);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /a{32} +failed .*checkout A-1/);
