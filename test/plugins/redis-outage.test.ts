@@ -24,9 +24,9 @@ after(async () => {
   for (const s of servers) await s.close();
 });
 
-async function collector(url: string, fileDir?: string) {
+async function collector(url: string, fileDir?: string, mode: 'stream' | 'list' = 'stream') {
   const queue = { maxEntries: 20_000, consumeTimeoutMs: 10_000, retry: { maxAttempts: 100, initialBackoffMs: 20, maxBackoffMs: 500 } };
-  const plugins: unknown[] = [{ type: 'redis', name: 'redis', options: { url, mode: 'stream', reconnectMaxDelayMs: 200 }, queue }];
+  const plugins: unknown[] = [{ type: 'redis', name: 'redis', options: { url, mode, reconnectMaxDelayMs: 200 }, queue }];
   if (fileDir) plugins.push({ type: 'file', name: 'file', options: { directory: fileDir, fsync: 'never' } });
   const text = JSON.stringify({ receiver: { endpoints: ['tcp://127.0.0.1:*'] }, stats: { intervalSeconds: 0 }, plugins });
   const lines: string[] = [];
@@ -51,7 +51,8 @@ async function storedMessages(url: string): Promise<string[]> {
   try {
     const out: string[] = [];
     for (const key of await c.keys('distlog:*')) {
-      for (const s of (await c.xRange(key, '-', '+')) ?? []) out.push((JSON.parse(s.message.entry!) as LogEntry).message);
+      if ((await c.type(key)) === 'list') for (const v of await c.lRange(key, 0, -1)) out.push((JSON.parse(v) as LogEntry).message);
+      else for (const s of (await c.xRange(key, '-', '+')) ?? []) out.push((JSON.parse(s.message.entry!) as LogEntry).message);
     }
     return out;
   } finally {
@@ -77,36 +78,40 @@ before(async () => {
   servers.push(server);
 });
 
-test('server down while 10,000 records arrive: all stored exactly once after it returns; the file plugin kept writing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'distlog-outage-'));
-  const c = await collector(server.url, dir);
-  try {
-    await c.send(batchOf('warm', 0, 10));
-    await waitFor('warm-up stored', () => c.handle.stats().plugins.redis!.written === 10);
-
-    await server.stop();
-    await waitFor('the plugin noticed the loss', () => c.lines.some((l) => /plugin redis: warning: lost redis:\/\/127\.0\.0\.1:\d+/.test(l)));
-    for (let i = 0; i < 100; i++) await c.send(batchOf('outage', i, 100));
-    await waitFor('the file plugin wrote everything while Redis was down', () => c.handle.stats().plugins.file!.written === 10_010, 60_000);
-    const during = c.handle.stats().plugins.redis!;
-    assert.equal(server.running, false);
-    assert.equal(during.written, 10);
-    assert.equal(during.dropped, 0);
-    assert.equal(during.queued + during.inFlight, 10_000);
-    assert.ok(during.errors > 0, 'consume() failed while the server was down');
-
+for (const mode of ['stream', 'list'] as const) {
+  test(`${mode} mode, server down while 10,000 records arrive: all stored exactly once after it returns; the file plugin kept writing`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'distlog-outage-'));
     await server.resume();
-    await waitFor('the waiting records reached Redis', () => c.handle.stats().plugins.redis!.written === 10_010, 90_000);
-    assert.equal(c.handle.stats().plugins.redis!.dropped, 0);
-    assert.ok(c.lines.some((l) => /plugin redis: reconnected to redis:/.test(l)));
-    // The restarted server kept nothing from before (no persistence): exactly the 10,000 outage records.
-    const stored = await storedMessages(server.url);
-    assertOnce(stored, 10_000, 'outage ');
-    assert.equal(stored.length, 10_000);
-  } finally {
-    await c.stop();
-  }
-});
+    const url = `${server.url}/${mode === 'stream' ? 2 : 3}`;
+    const c = await collector(url, dir, mode);
+    try {
+      await c.send(batchOf('warm', 0, 10));
+      await waitFor('warm-up stored', () => c.handle.stats().plugins.redis!.written === 10);
+
+      await server.stop();
+      await waitFor('the plugin noticed the loss', () => c.lines.some((l) => /plugin redis: warning: lost redis:\/\/127\.0\.0\.1:\d+/.test(l)));
+      for (let i = 0; i < 100; i++) await c.send(batchOf('outage', i, 100));
+      await waitFor('the file plugin wrote everything while Redis was down', () => c.handle.stats().plugins.file!.written === 10_010, 60_000);
+      const during = c.handle.stats().plugins.redis!;
+      assert.equal(server.running, false);
+      assert.equal(during.written, 10);
+      assert.equal(during.dropped, 0);
+      assert.equal(during.queued + during.inFlight, 10_000);
+      assert.ok(during.errors > 0, 'consume() failed while the server was down');
+
+      await server.resume();
+      await waitFor('the waiting records reached Redis', () => c.handle.stats().plugins.redis!.written === 10_010, 90_000);
+      assert.equal(c.handle.stats().plugins.redis!.dropped, 0);
+      assert.ok(c.lines.some((l) => /plugin redis: reconnected to redis:/.test(l)));
+      // The restarted server kept nothing from before (no persistence): exactly the 10,000 outage records.
+      const stored = await storedMessages(url);
+      assertOnce(stored, 10_000, 'outage ');
+      assert.equal(stored.length, 10_000);
+    } finally {
+      await c.stop();
+    }
+  });
+}
 
 test('connections killed again and again mid-pipeline: every record stored exactly once', async () => {
   const url = `${server.url}/1`;
