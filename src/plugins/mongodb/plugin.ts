@@ -97,6 +97,7 @@ export class MongoSink implements PluginInstance {
   }
 
   private async prepare(): Promise<void> {
+    await this.client!.connect();
     const reports: SetupReport = { warnings: [], indexes: {} };
     const names = new Set<string>();
     for (const c of this.collections.values()) {
@@ -112,6 +113,9 @@ export class MongoSink implements PluginInstance {
 
   async consume(batch: readonly LogEntry[]): Promise<void> {
     if (this.stopped || !this.client) throw new Error('mongodb plugin is not running');
+    // connect() is a no-op on a live client; after a failed first contact the
+    // driver closes its topology for good unless connect() is called again.
+    await this.client.connect();
     await this.ensureSetup();
     const byKind = new Map<Collection<LogDocument>, LogDocument[]>();
     for (const e of batch) {
