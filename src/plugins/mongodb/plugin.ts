@@ -22,6 +22,8 @@ import type { MongoOptions } from './schema.js';
 import { prepareCollection, type SetupReport } from './setup.js';
 
 const DUPLICATE_KEY = 11000;
+/** HostUnreachable, HostNotFound, NetworkTimeout, ShutdownInProgress, PrimarySteppedDown, ExceededTimeLimit, SocketException, NotWritablePrimary, InterruptedAtShutdown, InterruptedDueToReplStateChange, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary. */
+const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 /** The URI without its password, for messages. */
 export function redactUri(uri: string): string {
@@ -132,11 +134,8 @@ export class MongoSink implements PluginInstance {
       const r = await coll.insertMany(docs, { ordered: false });
       this.counters.inserted += r.insertedCount;
     } catch (err) {
-      if (err instanceof MongoBulkWriteError && !err.writeConcernError && !isTransient(err)) {
-        this.settlePartial(coll, docs, err);
-        return;
-      }
-      if (isTransient(err)) throw err;
+      if (err instanceof MongoBulkWriteError && this.settlePartial(coll, docs, err)) return;
+      if (isTransient(err) || err instanceof MongoBulkWriteError) throw err;
       // A client-side refusal (e.g. a document over 16 MB fails BSON serialization)
       // fails the whole call: insert one by one to find and isolate the culprit(s).
       if (docs.length > 1) {
@@ -147,18 +146,31 @@ export class MongoSink implements PluginInstance {
     }
   }
 
-  /** An unordered insertMany stored what it could; sort out the rest by error code. */
-  private settlePartial(coll: Collection<LogDocument>, docs: LogDocument[], err: MongoBulkWriteError): void {
+  /**
+   * An unordered insertMany stored what it could and listed the documents it
+   * did not store. Settled (true) only when every document is accounted for —
+   * stored, already there (duplicate key), or refused for itself; anything
+   * else (a lost connection wrapped in a bulk error, a write concern not met)
+   * is left to the lane to resend, which our ids make harmless.
+   */
+  private settlePartial(coll: Collection<LogDocument>, docs: LogDocument[], err: MongoBulkWriteError): boolean {
     const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    const inserted = err.result?.insertedCount ?? 0;
+    if (err.writeConcernError || errors.length === 0 || inserted + errors.length !== docs.length) return false;
+    if (errors.some((we) => TRANSIENT_CODES.has(we.code))) return false;
     let dup = 0;
     const other = new Map<string, number>();
     for (const we of errors) {
       if (we.code === DUPLICATE_KEY) dup++;
-      else other.set(`${we.code}: ${we.errmsg ?? ''}`, (other.get(`${we.code}: ${we.errmsg ?? ''}`) ?? 0) + 1);
+      else {
+        const why = `${we.code}: ${we.errmsg ?? ''}`;
+        other.set(why, (other.get(why) ?? 0) + 1);
+      }
     }
-    this.counters.inserted += docs.length - errors.length;
+    this.counters.inserted += inserted;
     this.counters.duplicates += dup;
     for (const [why, n] of other) this.reject(coll, n, why);
+    return true;
   }
 
   private reject(coll: Collection<LogDocument>, n: number, why: string): void {
@@ -191,13 +203,12 @@ export class MongoSink implements PluginInstance {
  */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
+  if (err.cause !== undefined && err.cause !== err && isTransient(err.cause)) return true;
   const name = err.name;
   if (/^Mongo(Network|NetworkTimeout|ServerSelection|Topology|PoolCleared|Timeout|NotConnected)/.test(name)) return true;
   if (err instanceof MongoServerError || err instanceof MongoBulkWriteError) {
     if (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool')) return true;
-    // ShutdownInProgress, InterruptedAtShutdown, NotWritablePrimary, PrimarySteppedDown, HostUnreachable, ExceededTimeLimit...
-    const transientCodes = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
-    if (typeof err.code === 'number' && transientCodes.has(err.code)) return true;
+    if (typeof err.code === 'number' && TRANSIENT_CODES.has(err.code)) return true;
     if (err instanceof MongoBulkWriteError && err.writeConcernError) return true;
   }
   return false;
