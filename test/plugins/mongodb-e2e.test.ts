@@ -130,3 +130,46 @@ test('distlogd --check-config: a malformed MongoDB URI is a clear error with its
   assert.match(err, /bad\.yaml:5:\d+: plugins\[0\]\.options\.writeConcern\.w: invalid value "most"/);
   assert.doesNotMatch(err, /\bat \S+ \(/, 'no stack trace');
 });
+
+test('distlogd started while the server refuses connections: it starts, says so, and stores the records once the server is up', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlog-mongo-late-'));
+  const [port, dbPort] = [await freePort(), await freePort()];
+  writeFileSync(
+    join(dir, 'distlogd.yaml'),
+    [
+      'receiver:',
+      `  endpoints: [tcp://127.0.0.1:${port}]`,
+      'stats: { intervalSeconds: 0 }',
+      'plugins:',
+      '  - type: mongodb',
+      `    options: { uri: "mongodb://127.0.0.1:${dbPort}", database: late, serverSelectionTimeoutMs: 500 }`,
+      '    queue: { retry: { maxAttempts: 100, initialBackoffMs: 100, maxBackoffMs: 500 } }',
+      '',
+    ].join('\n'),
+  );
+  const daemon = tsNode('src/cli/distlogd.ts', ['--config', 'distlogd.yaml'], dir);
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  let err = '';
+  daemon.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  await waitFor('distlogd listening', () => err.includes('listening on') || daemon.exitCode !== null, 60_000);
+  assert.match(err, new RegExp(`plugin mongodb: warning: cannot reach mongodb://127\\.0\\.0\\.1:${dbPort} \\(.*ECONNREFUSED.*\\); records wait in the queue and are retried`));
+
+  const app = tsNode('test/cli/fixtures/shop-app.ts', [`tcp://127.0.0.1:${port}`]);
+  let out = '';
+  app.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  assert.equal(((await once(app, 'exit')) as [number])[0], 0);
+  await waitFor('a failed attempt reported', () => /plugin mongodb: consume failed: .*retrying/.test(err), 30_000);
+
+  const late = await FerretDB.start({ port: dbPort });
+  t.after(() => late.destroy());
+  const client = new MongoClient(late.uri);
+  t.after(() => client.close());
+  const T = out.trim();
+  await waitFor('records stored once the server is up', async () => (await client.db('late').collection('logs').countDocuments({ task: T })) === 9, 60_000);
+  assert.equal(await client.db('late').collection('perf').countDocuments({ task: T }), 1);
+  daemon.kill('SIGTERM');
+  assert.equal(((await once(daemon, 'exit')) as [number])[0], 0, err);
+  assert.equal(await client.db('late').collection('logs').countDocuments(), 10, 'none twice (9 in the task, 1 outside)');
+});

@@ -155,6 +155,19 @@ test('a batch sent again (a retry after a lost reply) is stored once', async () 
   await s.shutdown();
 });
 
+test('a record the server cannot take (over 16 MB) is isolated: its neighbours are stored, it is counted and reported', async () => {
+  const { s, db, lines } = sink();
+  await s.start();
+  const batch = [entry({ message: 'left' }), entry({ message: 'x'.repeat(17 * 1024 * 1024) }), entry({ message: 'right' })];
+  await s.consume(batch);
+  const stored = (await db.collection('logs').find({}, { projection: { message: 1 } }).toArray()).map((d) => d.message as string);
+  assert.deepEqual(stored.sort(), ['left', 'right']);
+  assert.equal(s.counters.rejected, 1);
+  assert.equal(lines.filter((l) => l.startsWith('error:')).length, 1, lines.join('\n'));
+  assert.match(lines.find((l) => l.startsWith('error:'))!, /logs: server refused 1 record .*not retried/);
+  await s.shutdown();
+});
+
 test('a server that refuses the connection at start: start() resolves and says so, consume() fails fast, then works when the server is there', async () => {
   const port = await freePort();
   const rec = recorder();
