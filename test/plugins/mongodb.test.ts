@@ -209,3 +209,60 @@ test('the schema refuses a malformed URI with the driver\'s reason, and bad name
   assert.equal(errs({ collections: { log: 'system.x', perf: 'p' } })[0]!.path, 'plugins[0].options.collections.log');
   assert.equal(errs({ writeConcern: { w: 'most', journal: false, wtimeoutMs: 0 } })[0]!.path, 'plugins[0].options.writeConcern.w');
 });
+
+test('the store reader: recent tasks newest first with status, services and errors; failedOnly; records after a cursor, page by page', async () => {
+  const { s } = sink();
+  await s.start();
+  const ns = (ms: number) => `${1795568645000 + ms}000000`;
+  const svc = (name: string) => ({ 'service.name': name });
+  const rec = (task: string, ms: number, over: Partial<LogEntry>) => entry({ task, timeUnixNano: ns(ms), ...over });
+  const A = 'a'.repeat(32);
+  const B = 'b'.repeat(32);
+  const C = 'c'.repeat(32);
+  const records = [
+    // A: ok, two services, one error record inside a subtask that recovered
+    rec(A, 0, { path: '', seq: 0, event: 'enter', message: 'task A', resource: svc('web') }),
+    rec(A, 5, { path: '1', seq: 0, event: 'enter', message: 'sub', resource: svc('db') }),
+    rec(A, 6, { path: '1', seq: 1, level: 'ERROR', severity: 17, message: 'retrying', resource: svc('db') }),
+    rec(A, 7, { path: '1', seq: 2, event: 'exit', durationMs: 2, message: 'sub done', resource: svc('db') }),
+    rec(A, 10, { path: '', seq: 1, event: 'exit', durationMs: 10, message: 'task A', resource: svc('web') }),
+    // B: failed, with a perf record
+    rec(B, 20, { path: '', seq: 0, event: 'enter', message: 'task B' }),
+    rec(B, 21, { path: '', seq: 1, kind: 'P', message: 'timing' }),
+    rec(B, 30, { path: '', seq: 2, event: 'fail', durationMs: 10, level: 'ERROR', severity: 17, message: 'FAILED task B' }),
+    // C: still running
+    rec(C, 40, { path: '', seq: 0, event: 'enter', message: 'task C' }),
+    rec(C, 41, { path: '', seq: 1, message: 'working' }),
+  ];
+  await s.consume(records);
+  const r = s.reader();
+
+  const recent = await r.recentTasks({ limit: 10 });
+  assert.deepEqual(
+    recent.map((t) => [t.id, t.firstMessage, t.services, t.status, t.start, t.durationMs, t.errorCount]),
+    [
+      [C, 'task C', ['svc'], 'running', ns(40), 1, 0],
+      [B, 'task B', ['svc'], 'failed', ns(20), 10, 1],
+      [A, 'task A', ['db', 'web'], 'ok', ns(0), 10, 1],
+    ],
+  );
+  assert.deepEqual((await r.recentTasks({ limit: 2 })).map((t) => t.id), [C, B]);
+  assert.deepEqual((await r.recentTasks({ limit: 10, failedOnly: true })).map((t) => t.id), [B]);
+  assert.deepEqual((await r.recentTasks({ limit: 10, since: new Date(1795568645000 + 15) })).map((t) => t.id), [C, B]);
+  assert.equal((await r.taskRecords(B)).length, 3, 'perf records belong to their task too');
+
+  // Every record exactly once, in time order, across both collections, 3 at a time.
+  const seen: LogEntry[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const got = await r.recordsAfter(cursor, 3);
+    if (got.records.length === 0) break;
+    seen.push(...got.records);
+    cursor = got.cursor;
+  }
+  assert.deepEqual(seen, records);
+  const more = await r.recordsAfter(cursor, 3);
+  assert.deepEqual(more, { records: [], cursor });
+  await assert.rejects(r.recordsAfter('nonsense', 3), /invalid mongodb store cursor "nonsense"/);
+  await s.shutdown();
+});
