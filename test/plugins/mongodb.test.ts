@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
-import { MONGO_DEFAULTS, MongoSink, mongodbPlugin, uriProblem, type MongoOptions } from '../../src/plugins/mongodb/index.js';
+import { MONGO_DEFAULTS, MongoSink, mongodbPlugin, redactUri, uriProblem, type MongoOptions } from '../../src/plugins/mongodb/index.js';
 import { validateConfig } from '../../src/plugins/api.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { entry, freePort, waitFor } from '../collector/helpers.js';
@@ -155,7 +155,7 @@ test('a batch sent again (a retry after a lost reply) is stored once', async () 
   await s.shutdown();
 });
 
-test('a record the server cannot take (over 16 MB) is isolated: its neighbours are stored, it is counted and reported', async () => {
+test('a record that cannot be stored (over 16 MB) is isolated: its neighbours are stored, it is counted and reported', async () => {
   const { s, db, lines } = sink();
   await s.start();
   const batch = [entry({ message: 'left' }), entry({ message: 'x'.repeat(17 * 1024 * 1024) }), entry({ message: 'right' })];
@@ -164,7 +164,7 @@ test('a record the server cannot take (over 16 MB) is isolated: its neighbours a
   assert.deepEqual(stored.sort(), ['left', 'right']);
   assert.equal(s.counters.rejected, 1);
   assert.equal(lines.filter((l) => l.startsWith('error:')).length, 1, lines.join('\n'));
-  assert.match(lines.find((l) => l.startsWith('error:'))!, /logs: server refused 1 record .*not retried/);
+  assert.match(lines.find((l) => l.startsWith('error:'))!, /logs: 1 record cannot be stored \(.*16777216.*\); not retried/);
   await s.shutdown();
 });
 
@@ -205,6 +205,8 @@ test('the schema refuses a malformed URI with the driver\'s reason, and bad name
   const [opt] = errs({ uri: 'mongodb://db/?wtimeout=x&bogusOption=1' });
   assert.match(opt!.message, /not supported|bogusoption/i);
   assert.equal(uriProblem('mongodb://user:pw@h1,h2/?replicaSet=rs'), undefined);
+  assert.equal(redactUri('mongodb://user:s3cret@h1:27017/db'), 'mongodb://user:***@h1:27017/db');
+  assert.doesNotMatch(new MongoSink({ ...MONGO_DEFAULTS, uri: 'mongodb+srv://u:s3cret@c.example.net' }, recorder()).describe(), /s3cret/);
   assert.equal(errs({ database: 'a.b' })[0]!.path, 'plugins[0].options.database');
   assert.equal(errs({ collections: { log: 'system.x', perf: 'p' } })[0]!.path, 'plugins[0].options.collections.log');
   assert.equal(errs({ writeConcern: { w: 'most', journal: false, wtimeoutMs: 0 } })[0]!.path, 'plugins[0].options.writeConcern.w');

@@ -9,7 +9,7 @@
  * a timed-out attempt had already stored, the server answers "duplicate key"
  * (11000) for those and they count as stored: nothing is stored twice.
  *
- * A record the server refuses for itself (too large, invalid) is isolated:
+ * A record that cannot be stored for itself (too large, invalid) is isolated:
  * its neighbours are stored, it is counted and reported, and the batch is not
  * retried for its sake.
  */
@@ -135,9 +135,12 @@ export class MongoSink implements PluginInstance {
       this.counters.inserted += r.insertedCount;
     } catch (err) {
       if (err instanceof MongoBulkWriteError && this.settlePartial(coll, docs, err)) return;
-      if (isTransient(err) || err instanceof MongoBulkWriteError) throw err;
-      // A client-side refusal (e.g. a document over 16 MB fails BSON serialization)
-      // fails the whole call: insert one by one to find and isolate the culprit(s).
+      // The server refused the whole command (unauthorized, a lost connection
+      // wrapped in a bulk error, ...): not about one record, so the lane retries
+      // and, if it persists, drops and counts the batch.
+      if (isTransient(err) || err instanceof MongoServerError) throw err;
+      // A client-side refusal (e.g. a document over 16 MB is refused before it is
+      // sent) fails the whole call: insert one by one to isolate the culprit(s).
       if (docs.length > 1) {
         for (const d of docs) await this.insert(coll, [d]);
         return;
@@ -175,7 +178,7 @@ export class MongoSink implements PluginInstance {
 
   private reject(coll: Collection<LogDocument>, n: number, why: string): void {
     this.counters.rejected += n;
-    this.ctx.logger.error(`${coll.collectionName}: server refused ${n} record${n === 1 ? '' : 's'} (${why}); not retried`);
+    this.ctx.logger.error(`${coll.collectionName}: ${n} record${n === 1 ? '' : 's'} cannot be stored (${why}); not retried`);
   }
 
   /** Read access to what this plugin stores (the viewer's store interface). */
