@@ -82,3 +82,41 @@ test('server stopped, 10,000 records sent, server started again: all 10,000 arri
   assert.equal(handle.stats().plugins.file!.written, 10_100);
   assert.ok(lines.some((l) => l.startsWith('plugin mongodb: consume failed:')), lines.join('\n'));
 });
+
+test('an outage longer than the queue holds: what fits waits and arrives once, the rest is dropped and counted', async (t) => {
+  const server = await FerretDB.start();
+  t.after(() => server.destroy());
+  const text = [
+    'receiver: { endpoints: ["tcp://127.0.0.1:*"] }',
+    'stats: { intervalSeconds: 0 }',
+    'plugins:',
+    '  - type: mongodb',
+    `    options: { uri: "${server.uri}", database: bound, serverSelectionTimeoutMs: 500, connectTimeoutMs: 500 }`,
+    '    queue:',
+    '      maxEntries: 1000',
+    '      whenFull: drop_newest',
+    '      retry: { maxAttempts: 100, initialBackoffMs: 100, maxBackoffMs: 1000 }',
+  ].join('\n');
+  const handle = await startCollector(await loadConfig({ text }, { plugins: BUILTIN_PLUGINS, env: {} }), { log: () => {} });
+  t.after(() => handle.stop());
+  const push = await pushSocket(handle.endpoints[0]!);
+  t.after(() => push.close());
+  const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
+  t.after(() => client.close());
+
+  await server.stop();
+  for (let i = 0; i < 50; i++) await push.send(goodMessage(Array.from({ length: 100 }, (_, j) => entry({ message: `b-${i}-${j}` }))));
+  await waitFor('all 5,000 offered', () => handle.stats().plugins.mongodb!.received === 5_000, 30_000);
+  const during = handle.stats().plugins.mongodb!;
+  // The bound is on the queue; the batch being retried is beside it.
+  assert.equal(during.queued, 1_000, 'the queue holds its bound, no more');
+  assert.ok(during.inFlight <= 100, JSON.stringify(during));
+  const kept = during.queued + during.inFlight;
+  assert.equal(during.dropped, 5_000 - kept);
+
+  await server.restart();
+  await waitFor('the waiting records stored', () => handle.stats().plugins.mongodb!.written === kept, 60_000);
+  const c = handle.stats().plugins.mongodb!;
+  assert.ok(balanced(c), JSON.stringify(c));
+  assert.equal(await client.db('bound').collection('logs').countDocuments(), kept, 'each once');
+});
