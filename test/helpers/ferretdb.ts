@@ -73,6 +73,10 @@ export class FerretDB {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.proc = proc;
+    // A test process that dies without its after() hooks must not leave the server running.
+    const reap = () => proc.kill('SIGKILL');
+    process.once('exit', reap);
+    proc.once('exit', () => process.removeListener('exit', reap));
     proc.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     proc.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
     const end = Date.now() + timeoutMs;
