@@ -8,6 +8,7 @@
 import type { PluginFactory } from '../plugins/api.js';
 import { consolePlugin } from '../plugins/console/index.js';
 import { filePlugin } from '../plugins/file/index.js';
+import { mongodbPlugin } from '../plugins/mongodb/index.js';
 import { redisPlugin } from '../plugins/redis/index.js';
 
-export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, redisPlugin];
+export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, redisPlugin];

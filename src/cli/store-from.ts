@@ -1,11 +1,11 @@
 /**
  * `--from` values naming a store, opened as a StoreReader (the plugins' read
- * interface): `file:DIR`, `redis://HOST:PORT[/db][?stream=KEY]`. Each scheme has
- * an opener in STORE_OPENERS; a store plugin adds its scheme(s) there
- * (`mongodb:` / `mongodb+srv:` are left for the mongodb plugin).
+ * interface): `file:DIR`, `mongodb://HOST:PORT/DB`, `redis://HOST:PORT[/db][?stream=KEY]`.
+ * Each scheme has an opener in STORE_OPENERS.
  */
 import type { StoreReader } from '../plugins/api.js';
 import { FileStoreReader } from '../plugins/file/index.js';
+import { MONGO_DEFAULTS, openMongoStore } from '../plugins/mongodb/index.js';
 import { REDIS_DEFAULTS, RedisStreamReader, redisUrlProblems } from '../plugins/redis/index.js';
 
 export type StoreOpener = (from: string) => { reader: StoreReader } | { error: string };
@@ -26,8 +26,27 @@ function openRedis(from: string): { reader: StoreReader } | { error: string } {
   return { reader: new RedisStreamReader({ url: url.toString(), key }) };
 }
 
+/** mongodb://HOST:PORT/DB[?log=COLL&perf=COLL]: the database and collections the mongodb plugin writes. */
+function openMongo(from: string): { reader: StoreReader } | { error: string } {
+  let url: URL;
+  try {
+    url = new URL(from);
+  } catch {
+    return { error: `--from ${from}: not a MongoDB URI (mongodb://HOST:PORT/DB)` };
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || MONGO_DEFAULTS.database;
+  const log = url.searchParams.get('log') ?? MONGO_DEFAULTS.collections.log;
+  const perf = url.searchParams.get('perf') ?? MONGO_DEFAULTS.collections.perf;
+  url.searchParams.delete('log');
+  url.searchParams.delete('perf');
+  url.pathname = '/';
+  return { reader: openMongoStore(url.toString(), database, log, perf) };
+}
+
 export const STORE_OPENERS: Record<string, StoreOpener> = {
   file: openFile,
+  mongodb: openMongo,
+  'mongodb+srv': openMongo,
   redis: openRedis,
   rediss: openRedis,
 };
@@ -38,6 +57,5 @@ export function openStoreFrom(from: string): { reader: StoreReader } | { error: 
   const opener = STORE_OPENERS[scheme];
   if (opener) return opener(from);
   const known = Object.keys(STORE_OPENERS).map((s) => `${s}:`).join(', ');
-  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return { error: `--from ${scheme}: this build cannot read MongoDB yet; readable stores: ${known}` };
-  return { error: `--from ${JSON.stringify(from)}: expected file:DIR or redis://HOST:PORT[/db][?stream=KEY] (readable stores: ${known})` };
+  return { error: `--from ${JSON.stringify(from)}: expected file:DIR, mongodb://HOST:PORT/DB or redis://HOST:PORT[/db][?stream=KEY] (readable stores: ${known})` };
 }

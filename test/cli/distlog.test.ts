@@ -106,9 +106,9 @@ describe('distlog tree', () => {
     const depth = await run([dir, '--depth', 'two']);
     assert.equal(depth.code, 2);
     assert.match(depth.stderr, /^distlog tree: --depth: expected a whole number, got "two"\nusage: distlog tree/);
-    const store = await run(['--from', 'mongodb://localhost/x']);
+    const store = await run(['--from', 'ftp://host/x']);
     assert.equal(store.code, 2);
-    assert.match(store.stderr, /--from mongodb: this build cannot read MongoDB yet; readable stores: file:, redis:/);
+    assert.match(store.stderr, /expected file:DIR, mongodb:\/\/HOST:PORT\/DB or redis:\/\/HOST:PORT\[\/db\]\[\?stream=KEY\] \(readable stores: file:, mongodb:, mongodb\+srv:, redis:, rediss:\)/);
     const since = await run([dir, '--since', 'yesterday']);
     assert.match(since.stderr, /--since: expected an ISO time .* got "yesterday"/);
     const typo = await run([T, `${dir}/nope.jsonl`]);
