@@ -8,5 +8,6 @@
 import type { PluginFactory } from '../plugins/api.js';
 import { consolePlugin } from '../plugins/console/index.js';
 import { filePlugin } from '../plugins/file/index.js';
+import { zmqPubPlugin } from '../plugins/zmq-pub/index.js';
 
-export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin];
+export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, zmqPubPlugin];
