@@ -9,8 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { colourWanted } from '../plugins/console/index.js';
 import { TREE_SYNOPSIS, runTreeCommand } from './tree-command.js';
+import { TAIL_SYNOPSIS, runTailOnProcess } from './tail-command.js';
 
 const USAGE = `${TREE_SYNOPSIS}      (distlog tree --help: details)
+${TAIL_SYNOPSIS.replace(/^usage: /, '       ')}      (distlog tail --help: details)
        distlog --version`;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(pkg.version);
     return 0;
   }
+  if (cmd === 'tail') return runTailOnProcess(rest);
   if (cmd !== 'tree') {
     process.stderr.write(`${cmd && cmd !== '--help' && cmd !== '-h' ? `distlog: unknown command "${cmd}"\n` : ''}${USAGE}\n`);
     return cmd === '--help' || cmd === '-h' ? 0 : 2;
