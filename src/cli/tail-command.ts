@@ -57,12 +57,20 @@ export async function runTailCommand(args: string[], io: TailIo): Promise<number
     return await run(args, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof TypeError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`distlog tail: ${(err as Error).message}\n${TAIL_USAGE}\n`);
+      io.stderr(`distlog tail: ${asOption((err as Error).message)}\n${TAIL_USAGE}\n`);
       return 2;
     }
     io.stderr(`distlog tail: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+/** subscribe()'s wording of a bad filter, in the command's own terms. */
+function asOption(message: string): string {
+  return message
+    .replace(/^subscribe filter\.minLevel:/, '--level:')
+    .replace(/^subscribe filter\.(service|system):/, '--$1:')
+    .replace(/^subscribe: invalid endpoint/, '--from: invalid endpoint');
 }
 
 async function run(args: string[], io: TailIo): Promise<number> {
