@@ -11,7 +11,7 @@ import { compileFilter, subscribe } from '../../src/exporter/subscribe.js';
 import { ZmqPubSink, ZMQ_PUB_DEFAULTS } from '../../src/plugins/zmq-pub/index.js';
 import { parsePubTopic, pubTopicText } from '../../src/protocol/pub-topic.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
-import { entry, freePort, sleep } from '../collector/helpers.js';
+import { entry, freePort, sleep, waitFor } from '../collector/helpers.js';
 
 test('topic text: system, kind, encoding, then the escaped service and the plain level name', () => {
   assert.equal(pubTopicText({ system: 'P', kind: 'L', encoding: 'J', service: 'checkout', severity: 17 }), 'PLJ|checkout|ERROR');
@@ -90,6 +90,9 @@ test('encoding O: subscribe() decodes the OTLP payload to the records published,
   const logs: string[] = [];
   const pub = new ZmqPubSink({ ...ZMQ_PUB_DEFAULTS, endpoint: 'tcp://127.0.0.1:*', encoding: 'O' }, { logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) } });
   await pub.start();
+  // Nobody subscribed yet: nothing is encoded or sent, the records are counted.
+  await pub.consume([entry(), entry({ level: 'ERROR', severity: 17 }), entry({ resource: {} })]);
+  assert.deepEqual(pub.counters(), { messages: 0, entries: 0, failedMessages: 0, failedEntries: 0, encodeErrors: 0, unsubscribed: 3 });
   const sub = subscribe(pub.endpoint, { service: 'svc' });
   try {
     const probe = entry({ message: 'probe' });
@@ -107,6 +110,7 @@ test('encoding O: subscribe() decodes the OTLP payload to the records published,
       entry({ message: 'b', kind: 'P', body: { ms: [1, 2] } }),
       entry({ message: 'other', resource: { 'service.name': 'other' } }),
     ];
+    const before = pub.counters().unsubscribed;
     await pub.consume(records);
     const out: LogEntry[] = [];
     for await (const e of sub) {
@@ -114,9 +118,20 @@ test('encoding O: subscribe() decodes the OTLP payload to the records published,
       if (out.length === 2) break;
     }
     assert.deepEqual(out, [records[0], records[1]]);
+    // The other service's record had no subscriber: counted, not sent.
+    const c = pub.counters();
+    assert.equal(c.unsubscribed, before + 1);
+    // Once the subscriber is gone, its records cost nothing again.
+    sub.close();
+    await waitFor('the closed subscriber\'s prefixes are dropped', async () => {
+      const u = pub.counters().unsubscribed;
+      await pub.consume([entry()]);
+      await sleep(20);
+      return pub.counters().unsubscribed === u + 1;
+    });
   } finally {
     sub.close();
     pub.shutdown();
   }
-  assert.match(logs.at(-1)!, /^published \d+ records in \d+ messages on tcp:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(logs.at(-1)!, /^published \d+ records in \d+ messages on tcp:\/\/127\.0\.0\.1:\d+; \d+ records had no subscriber$/);
 });

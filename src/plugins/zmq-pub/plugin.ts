@@ -10,6 +10,11 @@
  * and a batch costs a handful of sends, not one per record. Order is kept within
  * a group; across groups a reader orders by time or key.
  *
+ * Costs nothing without subscribers: the socket is an XPUB, which tells this
+ * side which topic prefixes are subscribed (ZeroMQ merges duplicates and
+ * unsubscribes when the last subscriber of a prefix leaves), so a group nobody
+ * asked for is neither encoded nor sent, only counted.
+ *
  * Never slows the collector: a PUB socket does not block. Sends use a zero
  * timeout, so a send ZeroMQ refuses fails at once and is counted. Past a
  * subscriber's high-water mark libzmq drops that subscriber's copy silently; this
@@ -18,7 +23,7 @@
  * counts what it missed (see subscribe()'s `missed`).
  */
 import { randomBytes } from 'node:crypto';
-import { Publisher } from 'zeromq';
+import { XPublisher } from 'zeromq';
 import { encodeBatch } from '../../protocol/encode.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { levelNameFromSeverity } from '../../protocol/levels.js';
@@ -36,6 +41,8 @@ export interface ZmqPubCounters {
   failedEntries: number;
   /** Records that could not be encoded: not published. */
   encodeErrors: number;
+  /** Records no subscriber had asked for when they came: neither encoded nor sent. */
+  unsubscribed: number;
 }
 
 /** Topics remembered (sequence numbers, topic frames) before the tables start over. */
@@ -49,14 +56,16 @@ interface Group {
 }
 
 export class ZmqPubSink implements PluginInstance {
-  private socket: Publisher | undefined;
+  private socket: XPublisher | undefined;
+  /** Prefixes at least one subscriber is subscribed to, as the XPUB reports them. */
+  private readonly prefixes = new Set<string>();
   private bound: string;
   private stopped = false;
   /** Identifies this publisher run, so subscribers tell a restart (sequences start over) from a gap. */
   readonly producer = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private readonly seqs = new Map<string, number>();
   private readonly topicFrames = new Map<string, Buffer>();
-  private readonly c: ZmqPubCounters = { messages: 0, entries: 0, failedMessages: 0, failedEntries: 0, encodeErrors: 0 };
+  private readonly c: ZmqPubCounters = { messages: 0, entries: 0, failedMessages: 0, failedEntries: 0, encodeErrors: 0, unsubscribed: 0 };
   private lastWarn = 0;
 
   constructor(
@@ -80,7 +89,7 @@ export class ZmqPubSink implements PluginInstance {
   }
 
   async start(): Promise<void> {
-    const socket = new Publisher({ sendHighWaterMark: this.opts.sendHighWaterMark, sendTimeout: 0, linger: this.opts.lingerMs });
+    const socket = new XPublisher({ sendHighWaterMark: this.opts.sendHighWaterMark, sendTimeout: 0, linger: this.opts.lingerMs });
     try {
       await socket.bind(this.opts.endpoint);
     } catch (err) {
@@ -89,6 +98,27 @@ export class ZmqPubSink implements PluginInstance {
     }
     this.bound = socket.lastEndpoint ?? this.opts.endpoint;
     this.socket = socket;
+    void this.followSubscriptions(socket);
+  }
+
+  /** Keeps `prefixes` current: each message is byte 1 (subscribe) or 0 (unsubscribe) + the prefix. */
+  private async followSubscriptions(socket: XPublisher): Promise<void> {
+    try {
+      for await (const [msg] of socket) {
+        if (!msg || msg.length === 0) continue;
+        const prefix = msg.subarray(1).toString('utf8');
+        if (msg[0] === 1) this.prefixes.add(prefix);
+        else if (msg[0] === 0) this.prefixes.delete(prefix);
+      }
+    } catch {
+      // The socket was closed (shutdown): nothing more to follow.
+    }
+  }
+
+  /** Does any subscriber want this topic? */
+  private wanted(topic: string): boolean {
+    for (const p of this.prefixes) if (topic.startsWith(p)) return true;
+    return false;
   }
 
   async consume(batch: readonly LogEntry[]): Promise<void> {
@@ -104,13 +134,17 @@ export class ZmqPubSink implements PluginInstance {
     const max = this.opts.maxEntriesPerMessage;
     for (const { first, entries } of groups.values()) {
       const topic = pubTopicText({ system: first.system, kind: first.kind, encoding: this.opts.encoding, service: serviceOf(first), severity: first.severity });
+      if (!this.wanted(topic)) {
+        this.c.unsubscribed += entries.length;
+        continue;
+      }
       for (let i = 0; i < entries.length; i += max) {
         await this.publish(socket, topic, entries.length <= max ? entries : entries.slice(i, i + max));
       }
     }
   }
 
-  private async publish(socket: Publisher, topic: string, entries: readonly LogEntry[]): Promise<void> {
+  private async publish(socket: XPublisher, topic: string, entries: readonly LogEntry[]): Promise<void> {
     const seq = (this.seqs.get(topic) ?? 0) + 1;
     let payload: Uint8Array;
     try {
@@ -161,6 +195,7 @@ export class ZmqPubSink implements PluginInstance {
     const c = this.c;
     this.ctx.logger.info(
       `published ${c.entries} records in ${c.messages} messages on ${this.bound}` +
+        (c.unsubscribed ? `; ${c.unsubscribed} records had no subscriber` : '') +
         (c.failedMessages || c.encodeErrors ? `; not published: ${c.failedEntries} records (${c.failedMessages} refused sends), ${c.encodeErrors} unencodable` : ''),
     );
   }
