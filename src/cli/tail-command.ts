@@ -33,6 +33,8 @@ export interface TailIo {
   colorDefault: boolean;
   /** Ends the tail (Ctrl-C). */
   signal: AbortSignal;
+  /** Where to say what is followed, for a person at a terminal (absent: say nothing). */
+  status?: (text: string) => void;
 }
 
 class UsageError extends Error {}
@@ -118,6 +120,7 @@ async function run(args: string[], io: TailIo): Promise<number> {
       if (++problems <= PROBLEMS_SHOWN) io.stderr(`distlog tail: ${m}\n`);
     },
   });
+  io.status?.(`distlog tail: following ${sub.endpoints.join(', ')} (Ctrl-C to stop)\n`);
   const wanted = (e: LogEntry): boolean =>
     (task === undefined || (e.task?.toLowerCase().startsWith(task) ?? false)) &&
     (grep === undefined || grep.test(e.message) || (e.exception !== undefined && grep.test(`${e.exception.type}: ${e.exception.message}`)));
@@ -143,6 +146,8 @@ export function runTailOnProcess(args: string[]): Promise<number> {
     stderr: (t) => void process.stderr.write(t),
     colorDefault: colourWanted('auto', process.stdout),
     signal: stop.signal,
+    // Only for a person: a script reading stderr gets problems only.
+    ...(process.stderr.isTTY ? { status: (t: string) => void process.stderr.write(t) } : {}),
   }).finally(() => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { checkConfig, formatConfigError, loadConfig, startCollector } from '../../src/collector/index.js';
 import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
 import { compileFilter, subscribe } from '../../src/exporter/subscribe.js';
@@ -134,4 +136,11 @@ test('encoding O: subscribe() decodes the OTLP payload to the records published,
     pub.shutdown();
   }
   assert.match(logs.at(-1)!, /^published \d+ records in \d+ messages on tcp:\/\/127\.0\.0\.1:\d+; \d+ records had no subscriber$/);
+});
+
+test("'distlog/subscribe' is an entry point of its own, imported by name as an application would", () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const code = "const m = await import('distlog/subscribe'); process.stdout.write(JSON.stringify(Object.keys(m).sort()));";
+  const out = execFileSync(process.execPath, ['--conditions=distlog-src', '--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['DEFAULT_PUB_ENDPOINT', 'Subscription', 'compileFilter', 'subscribe']);
 });
