@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Subscriber } from 'zeromq';
 import { checkConfig, formatConfigError, loadConfig, startCollector } from '../../src/collector/index.js';
 import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
 import { compileFilter, subscribe } from '../../src/exporter/subscribe.js';
@@ -143,4 +144,26 @@ test("'distlog/subscribe' is an entry point of its own, imported by name as an a
   const code = "const m = await import('distlog/subscribe'); process.stdout.write(JSON.stringify(Object.keys(m).sort()));";
   const out = execFileSync(process.execPath, ['--conditions=distlog-src', '--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), ['DEFAULT_PUB_ENDPOINT', 'Subscription', 'compileFilter', 'subscribe']);
+});
+
+test('subscriptions match topic bytes: a prefix cut inside a UTF-8 service name still gets its records', async () => {
+  const pub = new ZmqPubSink({ ...ZMQ_PUB_DEFAULTS, endpoint: 'tcp://127.0.0.1:*' }, { logger: { info() {}, warn() {}, error() {} } });
+  await pub.start();
+  const raw = new Subscriber({ linger: 0 });
+  raw.connect(pub.endpoint);
+  raw.subscribe(Buffer.concat([Buffer.from('TLJ|caf'), Buffer.from('é').subarray(0, 1)]));
+  try {
+    const got = raw.receive();
+    await waitFor('a record of service café reached the subscriber', async () => {
+      await pub.consume([entry({ resource: { 'service.name': 'café' } }), entry({ resource: { 'service.name': 'cafe' } })]);
+      await sleep(20);
+      return pub.counters().messages > 0;
+    });
+    const [topic] = await got;
+    assert.equal(topic!.toString('utf8'), 'TLJ|café|INFO');
+    assert.ok(pub.counters().unsubscribed > 0, 'the other service was not sent');
+  } finally {
+    raw.close();
+    pub.shutdown();
+  }
 });

@@ -106,7 +106,8 @@ export class ZmqPubSink implements PluginInstance {
     try {
       for await (const [msg] of socket) {
         if (!msg || msg.length === 0) continue;
-        const prefix = msg.subarray(1).toString('utf8');
+        // As latin1, one char per byte: prefixes match bytes, even cut inside a UTF-8 character.
+        const prefix = msg.subarray(1).toString('latin1');
         if (msg[0] === 1) this.prefixes.add(prefix);
         else if (msg[0] === 0) this.prefixes.delete(prefix);
       }
@@ -117,7 +118,9 @@ export class ZmqPubSink implements PluginInstance {
 
   /** Does any subscriber want this topic? */
   private wanted(topic: string): boolean {
-    for (const p of this.prefixes) if (topic.startsWith(p)) return true;
+    if (this.prefixes.size === 0) return false;
+    const bytes = Buffer.from(topic, 'utf8').toString('latin1');
+    for (const p of this.prefixes) if (bytes.startsWith(p)) return true;
     return false;
   }
 
