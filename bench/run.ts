@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: runs each benchmark in its own process (so one's heap and
  * JIT state cannot colour another's figures) and prints their reports in turn.
- * Narrow the run with names: `npm run bench -- sdk-emit`.
+ * Narrow the run with names: `npm run bench -- sdk-emit`. The environment goes
+ * through to each benchmark: e.g. `BENCH_N=100000 BENCH_ROUNDS=1 npm run bench -- e2e`
+ * for a quick run (bench/e2e/index.ts lists its variables).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

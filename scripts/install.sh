@@ -13,3 +13,21 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 else
   echo "install: node_modules is current"
 fi
+
+# Python OpenTelemetry SDK for the interop tests (test/interop/): a virtual
+# environment OUTSIDE the clone, so `git clean` keeps it and the tests find it
+# through test/interop/python-venv.ts. Pinned; skipped when already installed.
+PYOTEL_VENV="${DISTLOG_PYOTEL_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/distlog/pyotel-venv}"
+PYOTEL_PINS="opentelemetry-api==1.45.2 opentelemetry-sdk==1.45.2 opentelemetry-proto==1.45.2 opentelemetry-exporter-otlp-proto-common==1.45.2 opentelemetry-exporter-otlp-proto-http==1.45.2"
+PYOTEL_STAMP="$PYOTEL_VENV/.distlog-pins"
+if [ -x "$PYOTEL_VENV/bin/python" ] && [ "$(cat "$PYOTEL_STAMP" 2>/dev/null)" = "$PYOTEL_PINS" ]; then
+  echo "install: Python OpenTelemetry venv is current ($PYOTEL_VENV)"
+else
+  command -v python3 >/dev/null || { echo "install: python3 (>= 3.9) is needed for the interop tests" >&2; exit 1; }
+  mkdir -p "$(dirname "$PYOTEL_VENV")"
+  [ -x "$PYOTEL_VENV/bin/python" ] || python3 -m venv "$PYOTEL_VENV"
+  # shellcheck disable=SC2086 # the pins are separate words
+  "$PYOTEL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check $PYOTEL_PINS
+  echo "$PYOTEL_PINS" > "$PYOTEL_STAMP"
+  echo "install: Python OpenTelemetry venv ready ($PYOTEL_VENV)"
+fi

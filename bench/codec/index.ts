@@ -120,3 +120,9 @@ if (!msgpackOnly && isNativeAccelerationEnabled) {
   });
   if (r.status !== 0) process.exitCode = 1;
 }
+
+if (!msgpackOnly) {
+  console.log('');
+  const { runAppEncoders } = await import('./app-encoders.js');
+  await runAppEncoders();
+}

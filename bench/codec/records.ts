@@ -47,7 +47,7 @@ export function makeRecords(n: number, seed = 42): LogEntry[] {
     if (extra >= 2) attributes['feature.enabled'] = r() < 0.5;
     const sev = [5, 9, 9, 9, 13, 17][Math.floor(r() * 6)]!;
     out.push({
-      v: 1,
+      v: 2,
       timeUnixNano: t.toString(),
       level: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'][Math.floor((sev - 1) / 4)]!,
       severity: sev,

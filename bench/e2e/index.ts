@@ -1,188 +1,154 @@
 /**
- * bench/e2e: 1,000,000 records from an application process through a distlogd
- * process into the file plugin, against raw ZeroMQ PUSH→PULL of the same batch
- * payloads in the same run.
+ * bench/e2e: the whole job a user pays for, side by side with peers doing the
+ * same job, in interleaved rounds (bench/lib/rounds.ts: min / median / max, the
+ * machine's load printed, ratios taken within one run).
  *
- *   node --expose-gc --import tsx bench/e2e/index.ts [--records N] [--encoding J|O|J,O]
+ * For each record shape (small; 2 KB message + 20 attributes):
+ *   distlog e2e ×P     P app processes (1, 2, 4) → distlogd on its DEFAULT config
+ *                      (only the plugin list narrowed to the file plugin) → JSON lines;
+ *                      rate = records / (first record emitted → last line on disk)
+ *   collector → file   the app's own OTLP batches, captured once, pushed by a raw
+ *                      ZeroMQ sender into distlogd → file plugin (the collector alone;
+ *                      its lane in `whenFull: block`, so the ceiling is measured without loss)
+ *   collector → null   the same into a plugin that discards everything: ingest ceiling
+ *   raw ZeroMQ         the same bytes PUSH → PULL with nothing in between: upper bound
+ *   pino + socket      pino with pino-socket (TCP) → a receiver appending raw lines to a file
+ *   OTel SDK + OTLP    BatchLogRecordProcessor + OTLP/HTTP protobuf exporter → a
+ *                      node:http receiver appending raw bodies to a file
+ * Lost = records that never reached the file; "uncounted" = lost minus what the
+ * app or the collector counted as dropped (must be 0). Collector peak RSS = VmHWM.
  *
- * e2e rate: records / (first record emitted in the app → the file holding every
- * line), lines counted in the files themselves. Lost = expected lines − lines
- * found. Collector peak RSS = VmHWM of the distlogd process.
- * Raw rate: the same records / (first → last message at a PULL that only counts),
- * replaying the e2e run's own payloads and message count.
- * Targets (issue 3): ≥ 300,000 records/s e2e, ≥ 50 % of raw, RSS ≤ 150 MB.
+ *   npm run bench -- e2e
+ *   BENCH_N=100000 BENCH_ROUNDS=1 node --import tsx bench/e2e/index.ts
+ * Environment: BENCH_N (records per run, default 1,000,000), BENCH_ROUNDS (3),
+ * BENCH_PRODUCERS (1,2,4), BENCH_SHAPES (small,2kb), BENCH_ONLY (comma list of
+ * contender name prefixes), BENCH_PROFILE=1 (one extra collector → file run under
+ * --cpu-prof, top costs per record printed), BENCH_DISTLOGD (a distlogd.js to run
+ * instead of this tree's, built into node_modules/.cache/distlog-bench), and
+ * DISTLOG_BENCH_VERBOSE=1 (echo children).
+ * Targets (issue 8): e2e ≥ 300,000 records/s with 0 lost for 1, 2 and 4 producers;
+ * collector → file ≥ 500,000 records/s; collector peak RSS ≤ 150 MB, for both shapes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ENCODING } from '../../src/exporter/index.js';
-import { ENCODINGS, type Encoding } from '../../src/protocol/index.js';
-import { freePort, jsonReport, LineCounter, nowMs, peakRssMb, sleep, spawnTs } from './proc.js';
-import type { WorkloadResult } from './workload.js';
+import { machineLine, ratioLine, summarize, type Summary } from '../lib/rounds.js';
+import { capture, collectorRun, distlogE2e, otelPeer, pinoPeer, rawZmq, withDir, type BenchSettings, type Contender } from './contenders.js';
+import { printCosts } from './profile.js';
+import { isShape, type Shape } from './shapes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
+/**
+ * distlogd runs compiled, as users run it (bin/distlogd.js → dist): under the tsx
+ * loader it would carry ~30 MB of compiler in its RSS. Built once per bench run.
+ */
+const buildDir = join(root, 'node_modules', '.cache', 'distlog-bench');
+/** BENCH_DISTLOGD=/path/to/dist/cli/distlogd.js runs another build (e.g. an older commit's, for before/after). */
+const distlogd = process.env.BENCH_DISTLOGD ?? join(buildDir, 'cli', 'distlogd.js');
 
-function arg(name: string, fallback: string): string {
+function buildCollector(): void {
+  if (process.env.BENCH_DISTLOGD) return;
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', buildDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building distlogd failed:\n${r.stdout}${r.stderr}`);
+}
+
+function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const RECORDS = Number(arg('records', '1000000'));
-const encodings = arg('encoding', DEFAULT_ENCODING)
-  .split(',')
-  .filter((e): e is Encoding => (ENCODINGS as readonly string[]).includes(e));
-/** No new line for this long once the app is done: the rest is lost. */
-const STALL_MS = 10_000;
+const N = Number(arg('records') ?? process.env.BENCH_N ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PRODUCERS = (process.env.BENCH_PRODUCERS ?? '1,2,4').split(',').map(Number).filter((p) => p > 0);
+const SHAPES = (process.env.BENCH_SHAPES ?? 'small,2kb').split(',').filter(isShape);
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const ECHO = process.env.DISTLOG_BENCH_VERBOSE === '1';
-
-interface E2eResult {
-  encoding: Encoding;
-  records: number;
-  lines: number;
-  lost: number;
-  seconds: number;
-  rate: number;
-  appSeconds: number;
-  messages: number;
-  payloadBytes: number;
-  exporterDropped: number;
-  collectorPeakRssMb: number;
-  fileBytes: number;
-}
-
-interface RawResult {
-  messages: number;
-  bytes: number;
-  seconds: number;
-  rate: number;
-}
-
-async function runE2e(encoding: Encoding): Promise<E2eResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'distlog-bench-e2e-'));
-  try {
-    const port = await freePort();
-    const endpoint = `tcp://127.0.0.1:${port}`;
-    const dataDir = join(dir, 'data');
-    const config = join(dir, 'distlogd.yaml');
-    // File plugin only (a console plugin would measure the terminal), with
-    // backpressure instead of drops: the benchmark counts loss, it must not cause it.
-    writeFileSync(
-      config,
-      [
-        'receiver:',
-        `  endpoints: [${endpoint}]`,
-        'stats:',
-        '  intervalSeconds: 0',
-        'plugins:',
-        '  - type: file',
-        '    options:',
-        `      directory: ${JSON.stringify(dataDir)}`,
-        '    queue:',
-        '      whenFull: block',
-        // with backpressure a deep queue buys no throughput, only heap
-        '      maxEntries: 10000',
-        '',
-      ].join('\n'),
-    );
-    const collector = spawnTs(join(root, 'src/cli/distlogd.ts'), ['--config', config], { echo: ECHO });
-    try {
-      await collector.waitFor(/listening on/, 20_000);
-      const counter = new LineCounter(dataDir);
-
-      const app = spawnTs(join(here, 'app.ts'), [endpoint, String(RECORDS), encoding], { echo: ECHO });
-      let appDone = false;
-      void app.exited.then(() => (appDone = true));
-      const expected = RECORDS + 2;
-      let lastGrowth = nowMs();
-      let lastLineAt = 0;
-      let seen = 0;
-      for (;;) {
-        const n = counter.poll();
-        const t = nowMs();
-        if (n > seen) {
-          seen = n;
-          lastGrowth = t;
-          lastLineAt = t;
-        }
-        if (n >= expected) break;
-        if (appDone && t - lastGrowth > STALL_MS) break;
-        await sleep(n === 0 ? 20 : 5);
-      }
-      const code = await app.exited;
-      if (code !== 0) throw new Error(`app exited with ${code}:\n${app.stderr()}`);
-      const report = jsonReport<WorkloadResult>(app, 'firstAt');
-      const collectorPeakRssMb = peakRssMb(collector.proc.pid!);
-      const seconds = (lastLineAt - report.firstAt) / 1000;
-      return {
-        encoding,
-        records: expected,
-        lines: seen,
-        lost: expected - seen,
-        seconds,
-        rate: seen / seconds,
-        appSeconds: (report.flushedAt - report.firstAt) / 1000,
-        messages: report.exporter.sentMessages,
-        payloadBytes: report.exporter.sentBytes,
-        exporterDropped: report.exporter.droppedRecords + report.processorDropped,
-        collectorPeakRssMb,
-        fileBytes: counter.bytes,
-      };
-    } finally {
-      collector.proc.kill('SIGTERM');
-      const stopped = await Promise.race([collector.exited, sleep(15_000).then(() => 'timeout' as const)]);
-      if (stopped === 'timeout') collector.proc.kill('SIGKILL');
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function runRaw(encoding: Encoding, messages: number): Promise<RawResult> {
-  const pull = spawnTs(join(here, 'raw-pull.ts'), [String(messages)], { echo: ECHO });
-  const ready = await pull.waitFor(/^ready /, 20_000);
-  const endpoint = ready.slice('ready '.length).trim();
-  const push = spawnTs(join(here, 'raw-push.ts'), [endpoint, String(RECORDS), String(messages), encoding], { echo: ECHO });
-  const pushCode = await push.exited;
-  if (pushCode !== 0) {
-    pull.proc.kill('SIGKILL');
-    throw new Error(`raw-push exited with ${pushCode}:\n${push.lines.join('\n')}\n${push.stderr()}`);
-  }
-  const pullCode = await Promise.race([pull.exited, sleep(30_000).then(() => 'timeout' as const)]);
-  if (pullCode !== 0) {
-    pull.proc.kill('SIGKILL');
-    throw new Error(`raw-pull ${pullCode === 'timeout' ? 'did not finish' : `exited with ${pullCode}`}:\n${pull.lines.join('\n')}\n${pull.stderr()}\nraw-push said:\n${push.lines.join('\n')}`);
-  }
-  const r = jsonReport<{ messages: number; bytes: number; firstAt: number; lastAt: number }>(pull, 'lastAt');
-  // The PULL side's own clock: first to last arrival covers messages − 1 gaps.
-  const seconds = (r.lastAt - r.firstAt) / 1000;
-  const records = RECORDS + 2;
-  return { messages: r.messages, bytes: r.bytes, seconds, rate: (records * (r.messages - 1)) / r.messages / seconds };
-}
-
+const ENCODING = DEFAULT_ENCODING;
+const settings: BenchSettings = { records: N, encoding: ENCODING, echo: ECHO, distlogd };
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
-
-console.log(`bench/e2e: ${fmt(RECORDS)} records (+2 scope records), app → distlogd → file plugin; encodings ${encodings.join(', ')}`);
-let failed = false;
-for (const encoding of encodings) {
-  const e2e = await runE2e(encoding);
-  const raw = await runRaw(encoding, e2e.messages);
-  const ratio = e2e.rate / raw.rate;
-  console.log(`\nencoding ${encoding}: ${fmt(e2e.messages)} messages, ${mb(e2e.payloadBytes)} MB of payload (${fmt(e2e.payloadBytes / e2e.records)} B/record)`);
-  console.log(`  e2e        ${fmt(e2e.rate).padStart(11)} records/s  (${e2e.seconds.toFixed(2)} s first record → last line; app done in ${e2e.appSeconds.toFixed(2)} s)`);
-  console.log(`  raw ZeroMQ ${fmt(raw.rate).padStart(11)} records/s  (${raw.seconds.toFixed(2)} s for ${fmt(raw.messages)} messages, ${mb(raw.bytes)} MB)`);
-  console.log(`  ratio      ${(ratio * 100).toFixed(1)} % of raw`);
-  console.log(`  lost       ${fmt(e2e.lost)} of ${fmt(e2e.records)} (lines found ${fmt(e2e.lines)}; app-side drops ${fmt(e2e.exporterDropped)})`);
-  console.log(`  collector  peak RSS ${e2e.collectorPeakRssMb.toFixed(1)} MB; wrote ${mb(e2e.fileBytes)} MB of JSON lines`);
-  const checks = [
-    [`e2e ≥ 300,000 records/s`, e2e.rate >= 300_000],
-    [`e2e ≥ 50 % of raw ZeroMQ`, ratio >= 0.5],
-    [`0 records lost`, e2e.lost === 0],
-    [`collector RSS ≤ 150 MB`, e2e.collectorPeakRssMb <= 150],
-  ] as const;
-  console.log(`  targets    ${checks.map(([name, ok]) => `${ok ? 'ok' : 'MISSED'}: ${name}`).join('; ')}`);
-  if (e2e.lost !== 0) failed = true;
+interface Row {
+  name: string;
+  rates: number[];
+  lost: number;
+  uncounted: number;
+  rssMb: number;
 }
-// Only loss fails the run: rates depend on the machine and are reported, not asserted.
-process.exit(failed ? 1 : 0);
+
+async function runShape(shape: Shape, workDir: string): Promise<boolean> {
+  console.log(`\n--- ${shape} records: ${fmt(N)} per run, ${ROUNDS} interleaved rounds, encoding ${ENCODING} ---`);
+  const cap = await capture(settings, workDir, shape);
+  console.log(`captured the app's batches: ${fmt(cap.messages)} messages, ${fmt(cap.records)} records, ${(cap.bytes / 1048576).toFixed(1)} MB (${fmt(cap.bytes / cap.records)} B/record)`);
+  const all: Contender[] = [
+    ...PRODUCERS.map((p) => distlogE2e(settings, p, shape)),
+    { name: 'collector -> file', run: () => collectorRun(settings, 'file', cap) },
+    { name: 'collector -> null', run: () => collectorRun(settings, 'null', cap) },
+    { name: 'raw ZeroMQ', run: () => rawZmq(settings, cap) },
+    pinoPeer(settings, shape),
+    otelPeer(settings, shape),
+  ];
+  const contenders = ONLY ? all.filter((c) => ONLY.some((o) => c.name.startsWith(o))) : all;
+  const rows = new Map<string, Row>(contenders.map((c) => [c.name, { name: c.name, rates: [], lost: 0, uncounted: 0, rssMb: 0 }]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const c of contenders) {
+      const r = await c.run();
+      const row = rows.get(c.name)!;
+      const rate = (r.timed ?? r.delivered) / r.seconds;
+      const lost = r.records - r.delivered;
+      row.rates.push(rate);
+      row.lost = Math.max(row.lost, lost);
+      row.uncounted = Math.max(row.uncounted, lost - r.counted);
+      row.rssMb = Math.max(row.rssMb, r.rssMb ?? 0);
+      console.log(`  round ${round}/${ROUNDS} ${c.name.padEnd(22)} ${fmt(rate).padStart(11)} rec/s  lost ${fmt(lost)} (counted ${fmt(r.counted)})${r.rssMb ? `  collector RSS ${r.rssMb.toFixed(0)} MB` : ''}`);
+    }
+  }
+  console.log(machineLine());
+  console.log(`${'contender'.padEnd(24)} ${'min'.padStart(11)} ${'median'.padStart(11)} ${'max'.padStart(11)}  ${'lost'.padStart(9)} ${'uncounted'.padStart(9)}  peak RSS`);
+  const sums = new Map<string, Summary>();
+  for (const row of rows.values()) {
+    const s = summarize(row.name, row.rates);
+    sums.set(row.name, s);
+    console.log(`${row.name.padEnd(24)} ${fmt(s.min).padStart(11)} ${fmt(s.median).padStart(11)} ${fmt(s.max).padStart(11)}  ${fmt(row.lost).padStart(9)} ${fmt(row.uncounted).padStart(9)}  ${row.rssMb ? `${row.rssMb.toFixed(0)} MB` : '-'}`);
+  }
+  const ratio = (label: string, a: string, b: string) => {
+    if (sums.has(a) && sums.has(b)) console.log(ratioLine(label, sums.get(a)!, sums.get(b)!));
+  };
+  for (const p of PRODUCERS) {
+    ratio(`e2e x${p} / OTel SDK`, `distlog e2e x${p}`, 'OTel SDK + OTLP/proto');
+    ratio(`e2e x${p} / pino`, `distlog e2e x${p}`, 'pino + pino-socket');
+  }
+  ratio('collector->file / raw ZeroMQ', 'collector -> file', 'raw ZeroMQ');
+  ratio('collector->null / raw ZeroMQ', 'collector -> null', 'raw ZeroMQ');
+  ratio('collector->file / ->null', 'collector -> file', 'collector -> null');
+  const checks: string[] = [];
+  for (const p of PRODUCERS) {
+    const row = rows.get(`distlog e2e x${p}`);
+    const s = sums.get(`distlog e2e x${p}`);
+    if (row && s) checks.push(`${s.median >= 300_000 && row.lost === 0 ? 'ok' : 'MISSED'}: e2e x${p} >= 300k/s, 0 lost`);
+  }
+  const file = sums.get('collector -> file');
+  if (file) checks.push(`${file.median >= 500_000 ? 'ok' : 'MISSED'}: collector -> file >= 500k/s`);
+  const rss = Math.max(...[...rows.values()].map((r) => r.rssMb));
+  if (rss > 0) checks.push(`${rss <= 150 ? 'ok' : 'MISSED'}: collector peak RSS <= 150 MB (max ${rss.toFixed(0)} MB)`);
+  console.log(`targets: ${checks.join('; ')}`);
+  if (PROFILE) {
+    const profDir = join(workDir, `prof-${shape}`);
+    await collectorRun(settings, 'file', cap, profDir);
+    const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (prof) printCosts(`collector -> file profile (${shape})`, join(profDir, prof), cap.records);
+    else console.log('  (no .cpuprofile written)');
+  }
+  // Only loss nobody counted fails the run: rates depend on the machine and are reported.
+  return [...rows.values()].filter((r) => !r.name.startsWith('pino') && !r.name.startsWith('OTel')).every((r) => r.uncounted <= 0);
+}
+
+console.log(`bench/e2e: the whole job — app → distlogd (default config) → file, the collector alone, and peers doing the same job`);
+buildCollector();
+let ok = true;
+await withDir(async (workDir) => {
+  for (const shape of SHAPES) ok = (await runShape(shape, workDir)) && ok;
+});
+process.exit(ok ? 0 : 1);

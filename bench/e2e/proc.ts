@@ -23,9 +23,21 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function spawnTs(file: string, args: string[], options: { cwd?: string; echo?: boolean } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+export interface SpawnOptions {
+  cwd?: string;
+  echo?: boolean;
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+}
+
+export function spawnTs(file: string, args: string[], options: SpawnOptions = {}): Child {
+  // Compiled JavaScript runs as is; TypeScript through the tsx loader.
+  const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, file, ...args], {
     cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -99,6 +111,18 @@ export function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+)\s+kB/.exec(status);
   if (!m) throw new Error(`no VmHWM in /proc/${pid}/status`);
   return Number(m[1]) / 1024;
+}
+
+/** CPU time (user + system, in clock ticks) a live process has used; -1 once it is gone. */
+export function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return -1;
+  }
 }
 
 export async function freePort(): Promise<number> {

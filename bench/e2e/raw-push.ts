@@ -1,48 +1,41 @@
 /**
- * The raw ZeroMQ sender. First it runs the benchmark workload into a PULL socket
- * of its own and keeps every [topic, payload] the exporter produced: the very
- * batch payloads the e2e app sends. Then it replays `messages` of them (the e2e
- * run's message count) over a plain PUSH socket to raw-pull.ts, with nothing
- * else in the way: the transport's limit for these bytes on this machine.
+ * The raw ZeroMQ sender: replays the messages capture.ts saved over a plain
+ * PUSH socket with the exporter's socket settings, as fast as ZeroMQ takes them.
+ * Aimed at raw-pull.ts it measures the transport alone; aimed at distlogd, the
+ * collector alone (no app in the way).
  *
- *   node --import tsx raw-push.ts <pull endpoint> <records> <messages> <encoding>
- * Prints `captured ...`, then one JSON report line.
+ *   node --import tsx raw-push.ts <endpoint> <capture file>
+ * Prints one JSON line: { messages, bytes, firstAt, lastSentAt }.
  */
-import { Pull, Push } from 'zeromq';
-import type { Encoding } from '../../src/protocol/index.js';
+import { readFileSync } from 'node:fs';
+import { Push } from 'zeromq';
 import { DEFAULT_SEND_HIGH_WATER_MARK } from '../../src/exporter/index.js';
 import { nowMs } from './proc.js';
-import { runWorkload } from './workload.js';
 
-const [target = '', total = '1000000', messagesArg = '0', encoding = 'J'] = process.argv.slice(2);
+const [target = '', file = ''] = process.argv.slice(2);
+const data = readFileSync(file);
+const frames: [Buffer, Buffer][] = [];
+for (let off = 0; off < data.length; ) {
+  const parts: Buffer[] = [];
+  for (let k = 0; k < 2; k++) {
+    const n = data.readUInt32LE(off);
+    parts.push(data.subarray(off + 4, off + 4 + n));
+    off += 4 + n;
+  }
+  frames.push(parts as [Buffer, Buffer]);
+}
 
-const capture = new Pull({ linger: 0 });
-await capture.bind('tcp://127.0.0.1:*');
-const captured: Buffer[][] = [];
-const receiving = (async () => {
-  for await (const frames of capture) captured.push(frames);
-})();
-const run = await runWorkload(capture.lastEndpoint!, Number(total), encoding as Encoding);
-while (captured.length < run.exporter.sentMessages) await new Promise((r) => setTimeout(r, 10));
-capture.close();
-await receiving;
-const messages = Number(messagesArg) || captured.length;
-console.log(`captured ${captured.length} messages, ${run.exporter.sentBytes} payload bytes; replaying ${messages}`);
-
-// Same socket settings as the exporter's transport.
-const push = new Push({ sendHighWaterMark: DEFAULT_SEND_HIGH_WATER_MARK, linger: 10_000, immediate: true });
+const push = new Push({ sendHighWaterMark: DEFAULT_SEND_HIGH_WATER_MARK, linger: 30_000, immediate: true });
 push.connect(target);
 let bytes = 0;
-// The first send waits for the connection (immediate): start the clock after it,
-// as the e2e clock starts at the first record, not at process start.
-await push.send(captured[0]!);
-bytes += captured[0]![1]!.length;
+// The first send waits for the connection (immediate): the clock starts once it is through.
+await push.send(frames[0]!);
 const firstAt = nowMs();
-for (let i = 1; i < messages; i++) {
-  const frames = captured[i % captured.length]!;
-  bytes += frames[1]!.length;
-  await push.send(frames);
+bytes += frames[0]![1].length;
+for (let i = 1; i < frames.length; i++) {
+  bytes += frames[i]![1].length;
+  await push.send(frames[i]!);
 }
 const lastSentAt = nowMs();
 push.close();
-console.log(JSON.stringify({ messages, bytes, firstAt, lastSentAt }));
+console.log(JSON.stringify({ messages: frames.length, bytes, firstAt, lastSentAt }));

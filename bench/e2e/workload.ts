@@ -1,21 +1,24 @@
 /**
- * The application side of the benchmark, shared by the e2e app and the raw
- * sender's capture run so that both move the same records: register() with one
- * ZmqLogRecordExporter, then `total` info records from inside one task.
+ * The application side of the benchmark, shared by the e2e app and the capture
+ * run of the collector-alone benchmark so that both move the same records:
+ * register() with one ZmqLogRecordExporter (default settings but a generous send
+ * timeout), then `total` info records of the given shape from inside one task.
  *
  * The loop yields every CHUNK records (a real app does I/O between its logs) and
  * waits for the pipeline when its queue gets deep: the benchmark measures the
- * sustained rate at zero loss, not how fast a burst can overflow the bounded
- * queues (that behaviour is tested in test/sdk and test/exporter).
+ * sustained rate, not how fast a burst can overflow the bounded queues (that
+ * behaviour is tested in test/sdk and test/exporter). The peers' apps pace
+ * themselves the same way.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { getLogger, register, task } from '../../src/sdk/index.js';
 import { ZmqLogRecordExporter, type ZmqExporterStats } from '../../src/exporter/index.js';
 import type { Encoding } from '../../src/protocol/index.js';
+import { PAYLOAD_2K, largeAttributes, smallAttributes, type Shape } from './shapes.js';
 
-const CHUNK = 2048;
+export const CHUNK = 2048;
 /** Records queued in the batch processor before the loop waits for a flush. */
-const HIGH_QUEUE = 32_768;
+export const HIGH_QUEUE = 32_768;
 
 export interface WorkloadResult {
   /** When the first record was emitted (ms, comparable across processes). */
@@ -28,7 +31,7 @@ export interface WorkloadResult {
   processorDropped: number;
 }
 
-export async function runWorkload(endpoint: string, total: number, encoding: Encoding): Promise<WorkloadResult> {
+export async function runWorkload(endpoint: string, total: number, encoding: Encoding, shape: Shape): Promise<WorkloadResult> {
   // A generous send timeout: the benchmark wants zero loss, and a collector
   // busy writing may hold a message for a moment.
   const exporter = new ZmqLogRecordExporter({ endpoint, encoding, system: 'T', sendTimeoutMs: 30_000 });
@@ -43,7 +46,8 @@ export async function runWorkload(endpoint: string, total: number, encoding: Enc
   await task('bench run', { records: total }, async () => {
     for (let i = 0; i < total; ) {
       const end = Math.min(total, i + CHUNK);
-      for (; i < end; i++) log.info('order %d processed', i, { shop: 'eu-1', amount: i % 1000, ok: true });
+      if (shape === 'small') for (; i < end; i++) log.info('order %d processed', i, smallAttributes(i));
+      else for (; i < end; i++) log.info('order %d %s', i, PAYLOAD_2K, largeAttributes(i));
       await yieldToLoop();
       if (handle.stats()[0]!.queued > HIGH_QUEUE) await handle.flush(60_000);
     }

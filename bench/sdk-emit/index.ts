@@ -1,127 +1,176 @@
 /**
- * bench/sdk-emit: what a log call costs the application.
+ * bench/sdk-emit: what logging costs the application, the whole job: the log
+ * call, the batching and the encoding of every record into the bytes that would
+ * go on the wire. Only the socket is left out, on every side.
  *
- *   distlog  logger.info('...%d', i, { a, b }) inside a 2-level scope, through
- *            register() (levels, scope stamping, batching) into a null exporter
- *   pino     the same call shape to /dev/null (pino.destination, sync)
- *   otel     a bare @opentelemetry/sdk-logs logger.emit() with the formatted
- *            message, BatchLogRecordProcessor, null exporter
- *   disabled logger.debug(...) when the level is info
+ *   distlog        logger.info('...%d', i, { a, b }) inside a 2-level scope, through
+ *                  register() (levels, scope stamping, batching) into the REAL
+ *                  ZmqLogRecordExporter (OTLP encoding, splitting, envelope) with a
+ *                  null transport: bytes produced, then discarded
+ *   pino sync      the same call shape, JSON lines written to /dev/null (sync)
+ *   pino buffered  the same into a buffered destination (sync: false, minLength 4096)
+ *   otel           a bare @opentelemetry/sdk-logs logger.emit() of the formatted
+ *                  message, BatchLogRecordProcessor, records serialized with the
+ *                  official otlp-transformer ProtobufLogsSerializer and discarded
+ *   disabled       logger.debug(...) while the level is info
  *
- * Each run yields to the event loop every CHUNK records so batch processors
- * can export as an application's would. Figures are the median of RUNS runs;
- * ratios are against pino measured in this same process.
+ * Every run yields to the event loop every CHUNK records, as an application would.
+ * Rounds are interleaved (bench/lib/rounds.ts); ratios are against pino measured in
+ * the same rounds. Target (issue 8): distlog >= 2x pino sync.
+ *
+ *   node --import tsx bench/sdk-emit/index.ts      (BENCH_N, BENCH_ROUNDS to resize)
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/sdk-emit/index.ts --only distlog
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { format } from 'node:util';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import pino from 'pino';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
+import { ZmqLogRecordExporter, type CloseReport, type MessageTransport, type OutgoingMessage } from '../../src/exporter/index.js';
+import { interleave, ratioLine, type Contender } from '../lib/rounds.js';
 
-const N = Number(process.env.BENCH_N ?? 200_000);
+const N = Number(process.env.BENCH_N ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CHUNK = 2_000;
-const RUNS = 5;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
-class NullExporter implements LogRecordExporter {
-  count = 0;
+/** Takes every message at once (stamping it as the real one does), keeps nothing. */
+class NullTransport implements MessageTransport {
+  readonly reachable = true;
+  readonly pending = 0;
+  sentMessages = 0;
+  bytes = 0;
+  private records = 0;
+  send(m: OutgoingMessage): void {
+    m.stamp(this.sentMessages + 1, this.records);
+    this.sentMessages++;
+    this.records += m.records;
+    this.bytes += m.frames[1].byteLength;
+    m.done(undefined);
+  }
+  whenIdle(): Promise<void> {
+    return Promise.resolve();
+  }
+  whenDrained(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+  close(): CloseReport {
+    return { lostRecords: 0, lostMessages: 0, inDoubtRecords: 0, inDoubtMessages: 0 };
+  }
+}
+
+/** OTel's own OTLP serialization, bytes discarded. */
+class SerializingNullExporter implements LogRecordExporter {
+  bytes = 0;
   export(records: ReadableLogRecord[], done: (r: ExportResult) => void): void {
-    this.count += records.length;
+    this.bytes += ProtobufLogsSerializer.serializeRequest(records)?.length ?? 0;
     done({ code: ExportResultCode.SUCCESS });
   }
   async shutdown(): Promise<void> {}
   async forceFlush(): Promise<void> {}
 }
 
-async function measure(name: string, body: (i: number) => void, finish: () => Promise<void>): Promise<number> {
-  const rates: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const t0 = process.hrtime.bigint();
-    for (let base = 0; base < N; base += CHUNK) {
-      for (let i = base; i < base + CHUNK; i++) body(i);
-      await yieldLoop();
-    }
-    await finish();
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    rates.push(N / s);
+async function chunked(body: (i: number) => void): Promise<void> {
+  for (let base = 0; base < N; base += CHUNK) {
+    for (let i = base; i < base + CHUNK; i++) body(i);
+    await yieldLoop();
   }
-  rates.sort((x, y) => x - y);
-  const median = rates[Math.floor(RUNS / 2)]!;
-  console.log(`${name.padEnd(10)} ${Math.round(median).toLocaleString('en-US').padStart(12)} records/s  (runs: ${rates.map((r) => Math.round(r / 1000) + 'k').join(' ')})`);
-  return median;
 }
 
-// --- pino -------------------------------------------------------------------
-const dest = pino.destination({ dest: '/dev/null', sync: true });
-const plog = pino({ level: 'info' }, dest);
-const pinoRate = await measure('pino', (i) => plog.info({ a: i, b: 'x' }, 'request handled %d', i), async () => undefined);
+// --- pino ---------------------------------------------------------------------
+const syncDest = pino.destination({ dest: '/dev/null', sync: true });
+const pinoSync = pino({ level: 'info' }, syncDest);
+const bufDest = pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 });
+const pinoBuf = pino({ level: 'info' }, bufDest);
 
 // --- bare OpenTelemetry -------------------------------------------------------
-const otelNull = new NullExporter();
+const otelNull = new SerializingNullExporter();
 const otelProvider = new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter: otelNull, maxQueueSize: 1_000_000, maxExportBatchSize: 1024 })] });
 const olog = otelProvider.getLogger('bench');
-const otelRate = await measure(
-  'otel',
-  (i) => olog.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: format('request handled %d', i), attributes: { a: i, b: 'x' } }),
-  () => otelProvider.forceFlush(),
-);
 
 // --- distlog ------------------------------------------------------------------
-const nul = new NullExporter();
-const handle = register({ serviceName: 'bench', exporters: [nul], flushOnExit: false, level: 'info' });
+const nullTransport = new NullTransport();
+const exporter = new ZmqLogRecordExporter({ producerId: 'bench' }, { transport: nullTransport });
+const handle = register({ serviceName: 'bench', exporters: [exporter], flushOnExit: false, level: 'info' });
 const log = getLogger('bench');
-let distlogRate = 0;
-let disabledRate = 0;
-await task('bench', async () => {
-  await to('emit', async () => {
-    distlogRate = await measure('distlog', (i) => log.info('request handled %d', i, { a: i, b: 'x' }), () => handle.flush(60_000));
-    // disabled level: a tight loop, no yielding needed (nothing is queued)
-    const M = 50_000_000;
-    const rates: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < M; i++) log.debug('request handled %d', i, { a: i });
-      rates.push(M / (Number(process.hrtime.bigint() - t0) / 1e9));
-    }
-    disabledRate = rates.sort((a, b) => a - b)[1]!;
-  });
-});
-const stats = handle.stats()[0]!;
-console.log(`disabled   ${Math.round(disabledRate).toLocaleString('en-US').padStart(12)} calls/s`);
 
-// --- memory per queued record -------------------------------------------------
-const gc = (globalThis as { gc?: () => void }).gc;
-let bytesPerRecord = NaN;
-if (gc) {
-  const hold: ReadableLogRecord[][] = [];
-  const holding: LogRecordExporter = {
-    export: (r, done) => {
-      hold.push(r);
-      done({ code: ExportResultCode.SUCCESS });
+const contenders: Contender[] = [
+  {
+    name: 'pino sync',
+    run: async () => {
+      await chunked((i) => pinoSync.info({ a: i, b: 'x' }, 'request handled %d', i));
+      return N;
     },
-    shutdown: async () => {},
-    forceFlush: async () => {},
-  };
-  await handle.shutdown();
-  const h2 = register({ serviceName: 'bench', exporters: [holding], flushOnExit: false, level: 'info', batch: { maxQueueSize: 200_000 } });
-  const M = 100_000;
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  task('mem', () => {
-    for (let i = 0; i < M; i++) log.info('request handled %d', i, { a: i, b: 'x' });
-  });
-  gc();
-  bytesPerRecord = (process.memoryUsage().heapUsed - before) / M;
-  await h2.shutdown();
-  void hold;
-} else {
-  await handle.shutdown();
-}
+  },
+  {
+    name: 'pino buffered',
+    run: async () => {
+      await chunked((i) => pinoBuf.info({ a: i, b: 'x' }, 'request handled %d', i));
+      await new Promise<void>((resolve) => bufDest.flush(() => resolve()));
+      return N;
+    },
+  },
+  {
+    name: 'otel + otlp-transformer',
+    run: async () => {
+      await chunked((i) => olog.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: format('request handled %d', i), attributes: { a: i, b: 'x' } }));
+      await otelProvider.forceFlush();
+      return N;
+    },
+  },
+  {
+    name: 'distlog',
+    run: () =>
+      task('bench', () =>
+        to('emit', async () => {
+          await chunked((i) => log.info('request handled %d', i, { a: i, b: 'x' }));
+          await handle.flush(60_000);
+          return N;
+        }),
+      ),
+  },
+].filter((c) => only === undefined || c.name === only);
 
-console.log('');
-console.log(`distlog / pino      ${(distlogRate / pinoRate).toFixed(2)}x   (target >= 1.5x)`);
-console.log(`distlog / bare otel ${(distlogRate / otelRate).toFixed(2)}x`);
-console.log(`disabled level      ${(disabledRate / 1e6).toFixed(1)}M calls/s (target >= 20M/s)`);
-console.log(`queued record       ${Number.isNaN(bytesPerRecord) ? 'n/a (run with --expose-gc)' : Math.round(bytesPerRecord) + ' bytes'} of heap each (default queue bound 131072 records = ${Number.isNaN(bytesPerRecord) ? '?' : Math.round((bytesPerRecord * 131072) / 1048576) + ' MB'})`);
-console.log(`dropped in run      ${stats.dropped}`);
+// CPU time per record beside the wall-clock rates: on a shared machine wall time
+// swings with the neighbours' load, CPU time much less.
+const cpu = new Map<string, number[]>();
+const timed: Contender[] = contenders.map((c) => ({
+  name: c.name,
+  run: async () => {
+    const t0 = process.cpuUsage();
+    const n = await c.run();
+    const d = process.cpuUsage(t0);
+    (cpu.get(c.name) ?? cpu.set(c.name, []).get(c.name)!).push((d.user + d.system) / n);
+    return n;
+  },
+}));
+const results = await interleave(timed, ROUNDS);
+for (const [name, us] of cpu) {
+  const sorted = [...us].sort((a, b) => a - b);
+  console.log(`${name.padEnd(24)} CPU ${sorted[sorted.length >> 1]!.toFixed(2)} µs/record (median; min ${sorted[0]!.toFixed(2)})`);
+}
+const s = (name: string) => results.get(name);
+if (s('distlog') && s('pino sync')) {
+  console.log('');
+  console.log(ratioLine('distlog / pino sync', s('distlog')!, s('pino sync')!) + '   (target >= 2x)');
+  console.log(ratioLine('distlog / pino buffered', s('distlog')!, s('pino buffered')!));
+  console.log(ratioLine('distlog / otel + transformer', s('distlog')!, s('otel + otlp-transformer')!));
+}
+const [pipeline] = handle.stats();
+console.log(`distlog wire bytes/record ${(nullTransport.bytes / Math.max(1, exporter.stats().sentRecords)).toFixed(1)}; otel ${(otelNull.bytes / Math.max(1, N * ROUNDS)).toFixed(1)}; dropped ${pipeline!.dropped}`);
+
+if (only === undefined) {
+  // Disabled level: a tight loop, nothing is queued.
+  const M = 20_000_000;
+  const rates: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < M; i++) log.debug('request handled %d', i, { a: i });
+    rates.push(M / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  console.log(`disabled level ${(rates.sort((a, b) => a - b)[1]! / 1e6).toFixed(1)}M calls/s`);
+}
+await handle.shutdown();

@@ -123,7 +123,7 @@ async function run(args: string[], io: TailIo): Promise<number> {
   io.status?.(`distlog tail: following ${sub.endpoints.join(', ')} (Ctrl-C to stop)\n`);
   const wanted = (e: LogEntry): boolean =>
     (task === undefined || (e.task?.toLowerCase().startsWith(task) ?? false)) &&
-    (grep === undefined || grep.test(e.message) || (e.exception !== undefined && grep.test(`${e.exception.type}: ${e.exception.message}`)));
+    (grep === undefined || grep.test(e.message) || (e.exception !== undefined && grep.test([e.exception.type, e.exception.message].filter(Boolean).join(': '))));
   for await (const e of sub) {
     if (!wanted(e)) continue;
     const out = io.stdout(`${values.json ? JSON.stringify(e) : tailLine(e, color)}\n`);

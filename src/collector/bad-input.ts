@@ -4,7 +4,7 @@
  * previous line and the sender's topic when it is known. A broken producer
  * sending thousands of bad messages a second costs a counter increment each.
  */
-export type BadInputReason = 'frames' | 'topic' | 'size' | 'encoding' | 'pickle' | 'json' | 'schema' | 'entry' | 'internal';
+export type BadInputReason = 'frames' | 'topic' | 'size' | 'encoding' | 'pickle' | 'json' | 'schema' | 'entry_count' | 'entry' | 'internal';
 
 interface ReasonState {
   count: number;

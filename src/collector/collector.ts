@@ -5,8 +5,11 @@
  * within the deadline → flush and shut down every plugin).
  */
 import type { PluginInstance, PluginLogger } from '../plugins/api.js';
+import { DeliveryAccounting } from './accounting.js';
 import { BadInputReporter } from './bad-input.js';
 import type { CollectorConfig } from './config-types.js';
+import { ControlChannel } from './control.js';
+import { deliveryRecords } from './delivery-record.js';
 import { PluginPipeline } from './pipeline.js';
 import { ZmqReceiver } from './receiver.js';
 import { Router } from './router.js';
@@ -27,6 +30,8 @@ export interface PluginInfo {
 export interface CollectorHandle {
   /** Endpoints actually bound (a `:*` port resolved to the real one). */
   readonly endpoints: string[];
+  /** The control channel's bound endpoint, or undefined when it is off. */
+  readonly controlEndpoint: string | undefined;
   readonly plugins: PluginInfo[];
   stats(): CollectorStats;
   /** Orderly stop; safe to call more than once. Resolves with the final stats. */
@@ -78,7 +83,8 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
   const lanes = config.plugins.map((p, i) => new PluginPipeline(p, instances[i]!.inst, log));
   const router = new Router(lanes);
   const bad = new BadInputReporter(log, config.receiver.reportIntervalSeconds * 1000);
-  const receiver = new ZmqReceiver(config.receiver, router, bad, log);
+  const accounting = new DeliveryAccounting();
+  const receiver = new ZmqReceiver(config.receiver, router, bad, log, accounting);
   let endpoints: string[];
   try {
     endpoints = await receiver.start();
@@ -87,22 +93,47 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
     throw err;
   }
 
-  const plugins: PluginInfo[] = instances.map(({ name, type, inst }) => ({ name, type, target: inst.describe?.() ?? type }));
-  for (const ep of endpoints) log(`listening on ${ep} (ZeroMQ PULL)`);
-  for (const p of plugins) log(`plugin ${p.name} (${p.type}): ${p.target}`);
-
   const stats = (): CollectorStats => ({
     uptimeSeconds: (Date.now() - started) / 1000,
     receiver: receiver.counters(),
     plugins: router.counters(),
     badInput: bad.counts(),
+    delivery: accounting.stats(),
   });
 
+  let control: ControlChannel | undefined;
+  let controlEndpoint: string | undefined;
+  if (config.control.endpoint !== '') {
+    control = new ControlChannel(config.control, stats, log);
+    try {
+      controlEndpoint = await control.start();
+    } catch (err) {
+      await receiver.stop(Date.now());
+      await router.drain(Date.now());
+      await shutdownAll(Date.now() + 5_000);
+      throw err;
+    }
+  }
+
+  const plugins: PluginInfo[] = instances.map(({ name, type, inst }) => ({ name, type, target: inst.describe?.() ?? type }));
+  for (const ep of endpoints) log(`listening on ${ep} (ZeroMQ PULL)`);
+  if (controlEndpoint) log(`control on ${controlEndpoint} (distlog stats --from ${controlEndpoint})`);
+  for (const p of plugins) log(`plugin ${p.name} (${p.type}): ${p.target}`);
+
+  // With the stats line, the delivery accounting goes out as records of its own
+  // (see delivery-record.ts), for the producers seen since the previous one.
   let prev: CollectorStats | undefined;
+  let emittedAt = 0;
+  const emitDelivery = () => {
+    const t = Date.now();
+    router.dispatch(deliveryRecords(accounting.stats(), emittedAt, t));
+    emittedAt = t;
+  };
   const interval = config.stats.intervalSeconds * 1000;
   const timer = interval > 0 ? setInterval(() => {
     const now = stats();
     log(formatStatsLine(now, prev));
+    emitDelivery();
     prev = now;
   }, interval) : undefined;
   timer?.unref();
@@ -113,9 +144,11 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
       if (timer) clearInterval(timer);
       const deadline = Date.now() + config.shutdown.drainTimeoutSeconds * 1000;
       await receiver.stop(deadline);
+      if (interval > 0) emitDelivery();
       await router.drain(deadline);
       for (const p of instances) await bounded(`plugin ${p.name}: flush()`, () => p.inst.flush(), deadline, log);
       await shutdownAll(deadline);
+      await control?.stop();
       const final = stats();
       log(`stopped; ${formatStatsLine(final, undefined)}`);
       return final;
@@ -123,5 +156,5 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
     return stopping;
   };
 
-  return { endpoints, plugins, stats, stop };
+  return { endpoints, controlEndpoint, plugins, stats, stop };
 }

@@ -46,3 +46,7 @@ export interface CollectorConfig {
 export const DEFAULT_RECEIVER = defaultsOf(ReceiverSchema) as ReceiverConfig;
 /** A plugin queue's defaults, as its schema states them. */
 export const DEFAULT_QUEUE = defaultsOf(QueueSchema) as QueueConfig;
+
+/** Where `distlog stats` asks by default; distlogd's `control.endpoint` is off unless set (a fixed
+ * default port would collide between collectors on one host). */
+export const SUGGESTED_CONTROL_ENDPOINT = 'tcp://127.0.0.1:5011';

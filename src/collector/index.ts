@@ -10,9 +10,12 @@ export { configJsonSchema } from './config-json-schema.js';
 export { startCollector } from './collector.js';
 export type { CollectorHandle, PluginInfo, StartOptions } from './collector.js';
 export type { CollectorStats } from './stats.js';
-export { formatStatsLine } from './stats.js';
+export { formatStatsLine, formatStatsReport } from './stats.js';
 export type { PluginCounters } from './pipeline.js';
 export type { ReceiverCounters } from './receiver.js';
+export type { ConnectionCounters } from './socket-events.js';
+export type { DeliveryStats, DeliveryTotals, ProducerCounters } from './accounting.js';
+export { queryStats } from './control.js';
 export type {
   CollectorConfig,
   ReceiverConfig,
@@ -25,7 +28,7 @@ export type {
   ShutdownConfig,
   ControlConfig,
 } from './config-types.js';
-export { DEFAULT_RECEIVER, DEFAULT_QUEUE } from './config-types.js';
+export { DEFAULT_RECEIVER, DEFAULT_QUEUE, SUGGESTED_CONTROL_ENDPOINT } from './config-types.js';
 export {
   CollectorFileSchema,
   ReceiverSchema,

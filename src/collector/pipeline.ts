@@ -1,15 +1,25 @@
 /**
- * One plugin's lane: its compiled filter, its bounded queue, a pump that feeds
- * consume() one (coalesced) batch at a time, retries with exponential backoff,
- * and its counters. Lanes share nothing, so a plugin that hangs or throws only
- * fills and drops its own queue; the receiver never awaits a plugin.
+ * One plugin's lane: its compiled filter, its queue bounded in entries and in
+ * bytes, a pump that feeds consume() one (coalesced) batch at a time, retries
+ * with exponential backoff, isolation of the records a plugin cannot take, and
+ * its counters. Lanes share nothing, so a plugin that hangs or throws only
+ * fills its own queue.
+ *
+ * When full, a `block` lane (the default) holds the receiver — backpressure
+ * through ZeroMQ's high-water marks to the producers — as long as its plugin
+ * makes progress. One that has written nothing for `blockTimeoutMs` (its
+ * plugin is down, hung or failing every batch) stops holding and drops its
+ * newest entries, counted, until it writes again: a dead plugin costs the
+ * others one pause of blockTimeoutMs, never the stream. `drop_newest` lanes
+ * never hold.
  *
  * Invariant (checked by tests): received = written + dropped + queued + inFlight.
  */
 import type { LogEntry } from '../protocol/log-entry.js';
-import type { PluginInstance } from '../plugins/api.js';
+import type { ConsumeResult, PluginInstance } from '../plugins/api.js';
 import type { PluginConfig } from './config-types.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
+import { isolateFailures, type AttemptResult } from './isolate.js';
 
 export interface PluginCounters {
   /** Entries that passed the filter and were offered to the queue. */
@@ -18,60 +28,126 @@ export interface PluginCounters {
   filtered: number;
   /** Entries a consume() call accepted. */
   written: number;
-  /** Entries lost: queue full, retries exhausted, or left over at the shutdown deadline. */
+  /** Entries lost, for any reason (the `dropped*` and `rejected` counters below break it down). */
   dropped: number;
-  /** Failed consume() attempts (each retry that fails counts). */
+  /** Of dropped: at a full queue (drop_newest, or a stalled block lane). */
+  droppedFull: number;
+  /** Of dropped: records the plugin failed on alone, isolated from their batch (poison records). */
+  rejected: number;
+  /** Failed consume() attempts (each retry and each isolation try that fails counts). */
   errors: number;
   /** Entries waiting in the queue now. */
   queued: number;
+  /** Estimated wire bytes of the queued entries. */
+  queuedBytes: number;
   /** Entries inside a consume() call now. */
   inFlight: number;
+  /** Total time this lane held the receiver (block lanes at capacity). */
+  heldMs: number;
+  /** A block lane that gave up holding the receiver: its plugin wrote nothing for blockTimeoutMs. */
+  stalled: boolean;
 }
 
 export type LineLogger = (line: string) => void;
 
+interface Queued {
+  entries: readonly LogEntry[];
+  /** Estimated bytes per entry (its share of the message's wire size). */
+  bytesEach: number;
+}
+
 const ERROR_LOG_INTERVAL_MS = 5_000;
-const EMPTY: readonly LogEntry[] = [];
+const EMPTY: Queued = { entries: [], bytesEach: 0 };
 
 export class PluginPipeline {
   readonly name: string;
   private readonly predicate: EntryPredicate | undefined;
-  private readonly batches: (readonly LogEntry[])[] = [];
+  private readonly items: Queued[] = [];
   private head = 0;
-  private readonly c: PluginCounters = { received: 0, filtered: 0, written: 0, dropped: 0, errors: 0, queued: 0, inFlight: 0 };
+  private readonly c: PluginCounters = {
+    received: 0, filtered: 0, written: 0, dropped: 0, droppedFull: 0, rejected: 0,
+    errors: 0, queued: 0, queuedBytes: 0, inFlight: 0, heldMs: 0, stalled: false,
+  };
   private pumping = false;
   private aborted = false;
   private wakeSleep: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
   private spaceWaiters: (() => void)[] = [];
   private lastErrorLog = 0;
+  /** Records the plugin refused alone (ConsumeResult.dropped) in the consume() calls of one delivery. */
+  private refusedByPlugin = 0;
   private suppressedErrors = 0;
+  /** Last time the plugin wrote, or the lane went from idle to busy: the stall clock. */
+  private progressAt = Date.now();
+  private droppedWhileStalled = 0;
 
   constructor(
     private readonly cfg: PluginConfig,
     private readonly instance: PluginInstance,
     private readonly log: LineLogger,
+    private readonly now: () => number = Date.now,
   ) {
     this.name = cfg.name;
     this.predicate = compileFilter(cfg.filter);
   }
 
   counters(): PluginCounters {
-    return { ...this.c };
+    return { ...this.c, stalled: this.isStalled() };
   }
 
-  /** True when this lane is in `block` mode and at capacity: the receiver should wait. */
+  private get full(): boolean {
+    return this.c.queued >= this.cfg.queue.maxEntries || this.c.queuedBytes >= this.cfg.queue.maxBytes;
+  }
+
+  /** A full block lane whose plugin wrote nothing for blockTimeoutMs: it no longer holds the receiver. */
+  private isStalled(): boolean {
+    if (this.c.stalled) return true;
+    const t = this.cfg.queue.blockTimeoutMs;
+    if (this.cfg.queue.whenFull !== 'block' || t === 0 || !this.full) return false;
+    if (this.now() - this.progressAt < t) return false;
+    this.c.stalled = true;
+    this.droppedWhileStalled = 0;
+    this.log(`plugin ${this.name}: wrote nothing for ${t} ms while its queue is full; no longer holding the receiver, dropping newest entries until it writes again`);
+    return true;
+  }
+
+  /** True when this lane is in `block` mode, at capacity and making progress: the receiver should wait. */
   get blocking(): boolean {
-    return this.cfg.queue.whenFull === 'block' && this.c.queued >= this.cfg.queue.maxEntries && !this.aborted;
+    return this.cfg.queue.whenFull === 'block' && !this.aborted && this.full && !this.isStalled();
   }
 
+  /**
+   * Resolves when the lane has room, stalls (see blockTimeoutMs) or stops;
+   * at once when it is not blocking.
+   */
   waitForSpace(): Promise<void> {
     if (!this.blocking) return Promise.resolve();
-    return new Promise((resolve) => this.spaceWaiters.push(resolve));
+    const since = this.now();
+    return new Promise((resolve) => {
+      const t = this.cfg.queue.blockTimeoutMs;
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        this.c.heldMs += this.now() - since;
+        resolve();
+      };
+      this.spaceWaiters.push(done);
+      if (t > 0) {
+        // Re-checks at the stall deadline; a write in between moves it on.
+        const check = () => {
+          if (!this.blocking) {
+            const i = this.spaceWaiters.indexOf(done);
+            if (i >= 0) this.spaceWaiters.splice(i, 1);
+            done();
+          } else timer = setTimeout(check, Math.max(1, this.progressAt + t - this.now()));
+        };
+        timer = setTimeout(check, Math.max(1, this.progressAt + t - this.now()));
+      }
+    });
   }
 
-  /** Filters and enqueues; never awaits the plugin. */
-  offer(batch: readonly LogEntry[]): void {
+  /** Filters and enqueues; never awaits the plugin. `bytesEach` estimates one entry's size. */
+  offer(batch: readonly LogEntry[], bytesEach = 0): void {
     let accepted = batch;
     if (this.predicate) {
       const pred = this.predicate;
@@ -85,48 +161,66 @@ export class PluginPipeline {
       this.c.dropped += n;
       return;
     }
-    const room = this.cfg.queue.maxEntries - this.c.queued;
+    if (!this.pumping && this.c.queued === 0) this.progressAt = this.now();
     // `block` lanes take the whole batch (the receiver waits before reading more);
-    // `drop_newest` lanes keep what fits and drop the rest.
-    if (this.cfg.queue.whenFull === 'drop_newest' && n > room) {
-      this.c.dropped += n - Math.max(room, 0);
-      if (room <= 0) return;
-      accepted = accepted.slice(0, room);
+    // `drop_newest` and stalled lanes keep what fits and drop the rest.
+    if (this.cfg.queue.whenFull === 'drop_newest' || this.isStalled()) {
+      const q = this.cfg.queue;
+      const byBytes = bytesEach > 0 ? Math.floor((q.maxBytes - this.c.queuedBytes) / bytesEach) : Infinity;
+      const room = Math.max(0, Math.min(q.maxEntries - this.c.queued, byBytes));
+      if (n > room) {
+        const lost = n - room;
+        this.c.dropped += lost;
+        this.c.droppedFull += lost;
+        if (this.c.stalled) this.droppedWhileStalled += lost;
+        if (room === 0) return;
+        accepted = accepted.slice(0, room);
+      }
     }
-    this.batches.push(accepted);
+    this.items.push({ entries: accepted, bytesEach });
     this.c.queued += accepted.length;
+    this.c.queuedBytes += accepted.length * bytesEach;
     if (!this.pumping) void this.pump();
   }
 
   /** Takes up to batchMaxEntries queued entries as one batch. */
   private take(): readonly LogEntry[] {
     const max = this.cfg.queue.batchMaxEntries;
-    const first = this.batches[this.head]!;
+    const first = this.items[this.head]!;
     let out: readonly LogEntry[];
-    if (first.length > max) {
-      out = first.slice(0, max);
-      this.batches[this.head] = first.slice(max);
+    let bytes: number;
+    if (first.entries.length > max) {
+      out = first.entries.slice(0, max);
+      bytes = max * first.bytesEach;
+      this.items[this.head] = { entries: first.entries.slice(max), bytesEach: first.bytesEach };
     } else {
       // Each taken slot is emptied at once: the array is compacted only now and
       // then, and a slot still holding its batch would keep written entries alive.
-      this.batches[this.head++] = EMPTY;
-      const parts: (readonly LogEntry[])[] = [first];
-      let size = first.length;
-      while (this.head < this.batches.length && size + this.batches[this.head]!.length <= max) {
-        const next = this.batches[this.head]!;
-        this.batches[this.head++] = EMPTY;
-        parts.push(next);
-        size += next.length;
+      this.items[this.head++] = EMPTY;
+      const parts: (readonly LogEntry[])[] = [first.entries];
+      let size = first.entries.length;
+      bytes = size * first.bytesEach;
+      while (this.head < this.items.length && size + this.items[this.head]!.entries.length <= max) {
+        const next = this.items[this.head]!;
+        this.items[this.head++] = EMPTY;
+        parts.push(next.entries);
+        size += next.entries.length;
+        bytes += next.entries.length * next.bytesEach;
       }
-      out = parts.length === 1 ? first : parts.flat();
+      out = parts.length === 1 ? first.entries : parts.flat();
     }
-    if (this.head > 1024 || this.head === this.batches.length) {
-      this.batches.splice(0, this.head);
+    if (this.head > 1024 || this.head === this.items.length) {
+      this.items.splice(0, this.head);
       this.head = 0;
     }
     this.c.queued -= out.length;
-    if (this.spaceWaiters.length && !this.blocking) for (const w of this.spaceWaiters.splice(0)) w();
+    this.c.queuedBytes = this.c.queued === 0 ? 0 : Math.max(0, this.c.queuedBytes - bytes);
+    this.wakeSpaceWaiters();
     return out;
+  }
+
+  private wakeSpaceWaiters(): void {
+    if (this.spaceWaiters.length && !this.blocking) for (const w of this.spaceWaiters.splice(0)) w();
   }
 
   private async pump(): Promise<void> {
@@ -135,12 +229,14 @@ export class PluginPipeline {
       while (!this.aborted && this.c.queued > 0) {
         const batch = this.take();
         this.c.inFlight = batch.length;
-        const ok = await this.deliver(batch);
+        const r = await this.deliver(batch);
         // An abort during a hung consume() has already counted the batch as dropped.
         if (this.aborted && this.c.inFlight === 0) break;
         this.c.inFlight = 0;
-        if (ok) this.c.written += batch.length;
-        else this.c.dropped += batch.length;
+        this.c.written += r.written;
+        this.c.dropped += r.dropped + r.rejected;
+        this.c.rejected += r.rejected;
+        if (r.written > 0) this.progressed();
       }
     } finally {
       this.pumping = false;
@@ -148,41 +244,79 @@ export class PluginPipeline {
     }
   }
 
-  private async deliver(batch: readonly LogEntry[]): Promise<boolean> {
-    const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.cfg.queue.retry;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        await this.consumeOnce(batch);
-        return true;
-      } catch (err) {
-        this.c.errors++;
-        const last = attempt === maxAttempts;
-        this.reportError(err, last ? `dropping ${batch.length} entries after ${attempt} attempts` : `attempt ${attempt}/${maxAttempts}, retrying`);
-        if (last || this.aborted) return false;
-        const base = Math.min(initialBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
-        // Jitter spreads retries of several lanes hitting the same backend.
-        await this.sleep(base * (0.75 + Math.random() * 0.5));
-        if (this.aborted) return false;
-      }
+  private progressed(): void {
+    this.progressAt = this.now();
+    if (this.c.stalled) {
+      this.c.stalled = false;
+      this.log(`plugin ${this.name}: writing again; ${this.droppedWhileStalled} entries were dropped while it was stalled`);
     }
-    return false;
+    this.wakeSpaceWaiters();
   }
 
-  private consumeOnce(batch: readonly LogEntry[]): Promise<void> {
+  /** Retries the batch with backoff; if it still fails, isolates the records at fault. */
+  private async deliver(batch: readonly LogEntry[]): Promise<{ written: number; dropped: number; rejected: number }> {
+    const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.cfg.queue.retry;
+    let last: AttemptResult = 'failed';
+    this.refusedByPlugin = 0;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      last = await this.attempt(batch, (err) => {
+        const final = attempt === maxAttempts;
+        const next = batch.length > 1 ? 'isolating the entries at fault' : 'dropping the entry';
+        return final ? `attempt ${attempt}/${maxAttempts} of ${batch.length} entries; ${next}` : `attempt ${attempt}/${maxAttempts}, retrying`;
+      });
+      if (last === 'ok') {
+        // the plugin took the batch but refused some records alone (ConsumeResult.dropped)
+        const refused = Math.min(batch.length, this.refusedByPlugin);
+        return { written: batch.length - refused, dropped: 0, rejected: refused };
+      }
+      if (attempt === maxAttempts || this.aborted) break;
+      const base = Math.min(initialBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
+      // Jitter spreads retries of several lanes hitting the same backend.
+      await this.sleep(base * (0.75 + Math.random() * 0.5));
+      if (this.aborted) break;
+    }
+    if (last === 'timeout' || this.aborted) return { written: 0, dropped: batch.length, rejected: 0 };
+    this.refusedByPlugin = 0;
+    const r = await isolateFailures(batch, (piece) => this.attempt(piece, () => 'isolating'), () => this.aborted);
+    const refused = Math.min(r.written, this.refusedByPlugin);
+    r.written -= refused;
+    r.rejected += refused;
+    const parts = [`${r.written} written`, `${r.rejected} rejected alone`];
+    if (r.dropped) parts.push(`${r.dropped} dropped as a group (the failure is not about single records)`);
+    this.log(`plugin ${this.name}: batch of ${batch.length} after ${r.attempts} isolation tries: ${parts.join(', ')}`);
+    if (r.written > 0) this.progressed();
+    return r;
+  }
+
+  /** One consume() call; failures are counted and reported (rate-limited). */
+  private async attempt(batch: readonly LogEntry[], what: (err: unknown) => string): Promise<AttemptResult> {
+    try {
+      const result = await this.consumeOnce(batch);
+      const dropped = result?.dropped;
+      if (typeof dropped === 'number' && dropped > 0) this.refusedByPlugin += Math.floor(dropped);
+      return 'ok';
+    } catch (err) {
+      this.c.errors++;
+      this.reportError(err, what(err));
+      return err instanceof ConsumeTimeout ? 'timeout' : 'failed';
+    }
+  }
+
+  private consumeOnce(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     const timeoutMs = this.cfg.queue.consumeTimeoutMs;
-    // Sync throws and rejections both land in the catch of deliver().
-    const run = new Promise<void>((resolve, reject) => {
+    // Sync throws and rejections both land in the catch of attempt().
+    const run = new Promise<ConsumeResult | void>((resolve, reject) => {
       try {
-        Promise.resolve(this.instance.consume(batch)).then(() => resolve(), reject);
+        Promise.resolve(this.instance.consume(batch)).then(resolve, reject);
       } catch (err) {
         reject(err);
       }
     });
     if (!timeoutMs) return run;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consume() did not settle within ${timeoutMs} ms`)), timeoutMs);
+    return new Promise<ConsumeResult | void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ConsumeTimeout(timeoutMs)), timeoutMs);
       run.then(
-        () => (clearTimeout(timer), resolve()),
+        (result) => (clearTimeout(timer), resolve(result)),
         (err: unknown) => (clearTimeout(timer), reject(err)),
       );
     });
@@ -232,9 +366,17 @@ export class PluginPipeline {
     if (left) this.log(`plugin ${this.name}: shutdown deadline reached, dropping ${left} entries`);
     this.c.dropped += left;
     this.c.queued = 0;
+    this.c.queuedBytes = 0;
     this.c.inFlight = 0;
-    this.batches.length = 0;
+    this.items.length = 0;
     this.head = 0;
     for (const w of this.spaceWaiters.splice(0)) w();
+  }
+}
+
+class ConsumeTimeout extends Error {
+  constructor(ms: number) {
+    super(`consume() did not settle within ${ms} ms`);
+    this.name = 'ConsumeTimeout';
   }
 }

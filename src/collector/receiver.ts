@@ -2,13 +2,25 @@
  * The ZeroMQ PULL receiver. Each message is decoded by the protocol module;
  * whatever is wrong with it is counted by reason and reported (rate-limited),
  * and the loop goes on: no input can stop the daemon. Entries that fail on
- * their own are dropped alone; the rest of their batch is routed.
+ * their own are dropped alone; the rest of their batch is routed, and every
+ * batch is counted per producer (gaps: see accounting.ts).
+ *
+ * The receiver buffers nothing itself: each message is decoded and handed to
+ * the lanes before the next is read. When a `block` lane is full it stops
+ * reading; libzmq then holds at most `highWaterMark` messages per connected
+ * producer and the producers' sends wait (their bounded queues absorb or count).
+ * It yields to the event loop after every message: zeromq.js resolves queued
+ * receives without ever leaving the microtask queue, and a loop that never
+ * yields starves the plugins' I/O, timers and the control channel.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pull } from 'zeromq';
 import { decodeMessage, ProtocolError } from '../protocol/index.js';
+import type { DeliveryAccounting } from './accounting.js';
 import type { BadInputReporter, BadInputReason } from './bad-input.js';
 import type { ReceiverConfig } from './config-types.js';
 import type { Router } from './router.js';
+import { SocketEventWatcher, type ConnectionCounters } from './socket-events.js';
 
 export interface ReceiverCounters {
   messages: number;
@@ -18,6 +30,8 @@ export interface ReceiverCounters {
   badMessages: number;
   /** Entries dropped from otherwise good messages. */
   badEntries: number;
+  /** Connections and accept failures (ZeroMQ monitor events). */
+  connections: ConnectionCounters;
 }
 
 /** Idle poll so stop() is noticed without closing the socket under a pending read. */
@@ -34,11 +48,17 @@ function topicText(frame: Uint8Array | undefined): string | undefined {
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('latin1');
 }
 
+type OwnCounters = Omit<ReceiverCounters, 'connections'>;
+
 export class ZmqReceiver {
   private readonly sock: Pull;
-  private readonly c: ReceiverCounters = { messages: 0, entries: 0, bytes: 0, badMessages: 0, badEntries: 0 };
+  private readonly watcher: SocketEventWatcher;
+  private readonly c: OwnCounters = { messages: 0, entries: 0, bytes: 0, badMessages: 0, badEntries: 0 };
   private stopping = false;
   private loop: Promise<void> | undefined;
+  /** Resolved at the stop deadline: a loop held by a full lane must not outlive it. */
+  private released!: () => void;
+  private readonly deadlineReached = new Promise<void>((r) => (this.released = r));
   private bound: string[] = [];
 
   constructor(
@@ -46,6 +66,7 @@ export class ZmqReceiver {
     private readonly router: Router,
     private readonly bad: BadInputReporter,
     private readonly log: (line: string) => void,
+    private readonly accounting?: DeliveryAccounting,
   ) {
     this.sock = new Pull({
       linger: 0,
@@ -53,14 +74,16 @@ export class ZmqReceiver {
       receiveTimeout: POLL_MS,
       maxMessageSize: Math.min(cfg.maxMessageBytes * TRANSPORT_HEADROOM, 2 ** 31 - 1),
     });
+    this.watcher = new SocketEventWatcher(this.sock, 'receiver', log, Math.max(1, cfg.reportIntervalSeconds) * 1000);
   }
 
   counters(): ReceiverCounters {
-    return { ...this.c };
+    return { ...this.c, connections: this.watcher.counters() };
   }
 
   /** Binds every endpoint and starts reading; returns the endpoints actually bound (ports resolved). */
   async start(): Promise<string[]> {
+    this.watcher.start();
     try {
       for (const ep of this.cfg.endpoints) {
         await this.sock.bind(ep);
@@ -68,6 +91,7 @@ export class ZmqReceiver {
       }
     } catch (err) {
       this.sock.close();
+      await this.watcher.close();
       throw new Error(`cannot bind ${this.cfg.endpoints[this.bound.length]}: ${(err as Error).message}`);
     }
     this.loop = this.run();
@@ -96,7 +120,8 @@ export class ZmqReceiver {
         continue;
       }
       this.handle(frames);
-      if (this.router.mustWait) await this.router.waitForSpace();
+      if (this.router.mustWait) await Promise.race([this.router.waitForSpace(), this.deadlineReached]);
+      else await yieldToEventLoop();
     }
   }
 
@@ -130,8 +155,11 @@ export class ZmqReceiver {
       const topic = t.system + t.kind + t.encoding;
       this.bad.record('entry', `entry ${first.index} dropped: ${first.path}: ${first.message}${more}`, topic, decoded.errors.length);
     }
-    this.c.entries += decoded.entries.length;
-    this.router.dispatch(decoded.entries);
+    const n = decoded.entries.length;
+    this.accounting?.observe(decoded.meta, decoded.topic.system, n + decoded.errors.length);
+    this.c.entries += n;
+    // Each entry's share of the wire bytes: the lanes' byte bound counts this.
+    this.router.dispatch(decoded.entries, n > 0 ? size / n : 0);
   }
 
   /** Reads on until the socket is idle or the deadline passes, then closes it (ending every connection). */
@@ -146,7 +174,9 @@ export class ZmqReceiver {
     const late = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))));
     await Promise.race([this.loop ?? Promise.resolve(), late]);
     clearTimeout(timer);
+    this.released();
     if (!this.sock.closed) this.sock.close();
     await this.loop;
+    await this.watcher.close();
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Fans each decoded batch out to every plugin lane. Dispatch is synchronous and
- * never waits on a plugin; only lanes configured `whenFull: block` can make the
- * receiver pause (that is their documented purpose: backpressure instead of loss).
+ * never waits on a plugin; the receiver asks `mustWait` after each message and
+ * then waits on `waitForSpace()`: a full `block` lane (the default) holds it
+ * until the lane has room or stalls (see PluginPipeline), which is how a slow
+ * plugin pushes back to the producers.
  */
 import type { LogEntry } from '../protocol/log-entry.js';
 import type { PluginCounters, PluginPipeline } from './pipeline.js';
@@ -9,12 +11,13 @@ import type { PluginCounters, PluginPipeline } from './pipeline.js';
 export class Router {
   constructor(readonly lanes: readonly PluginPipeline[]) {}
 
-  dispatch(entries: readonly LogEntry[]): void {
+  /** `bytesEach`: estimated size of one entry (its share of the message's wire bytes). */
+  dispatch(entries: readonly LogEntry[], bytesEach = 0): void {
     if (entries.length === 0) return;
-    for (const lane of this.lanes) lane.offer(entries);
+    for (const lane of this.lanes) lane.offer(entries, bytesEach);
   }
 
-  /** Resolves when no blocking lane is full; immediate in the common case. */
+  /** Resolves when no lane holds the receiver; immediate in the common case. */
   async waitForSpace(): Promise<void> {
     for (const lane of this.lanes) if (lane.blocking) await lane.waitForSpace();
   }

@@ -22,19 +22,27 @@ export { DEFAULT_ENDPOINT };
 export const DEFAULT_SYSTEM: SystemCode = 'P';
 /**
  * Messages ZeroMQ queues per connected collector before send() has to wait.
- * A message is one batch, so this bounds the app's memory at about HWM x batch
- * bytes per peer: 100 x a 1,024-record JSON batch (~450 KB) ≈ 45 MB. ZeroMQ's
- * own default (1,000) would let a stalled collector cost the app ~450 MB.
+ * 1: then ZeroMQ holds at most the message in its pipe plus the one its I/O
+ * thread is writing, so the exporter knows exactly what a close would lose and
+ * counts it (transport.ts); the app's queue (the batch processor, bounded) absorbs
+ * bursts instead, and a slow collector pushes back to it. The collector's own
+ * receive buffer and TCP keep the pipeline full: a larger value does not raise
+ * throughput (bench/e2e), it only makes shutdown accounting inexact.
  */
-export const DEFAULT_SEND_HIGH_WATER_MARK = 100;
+export const DEFAULT_SEND_HIGH_WATER_MARK = 1;
 /** How long one message may wait for room (HWM, or no collector at all) before it is dropped. */
 export const DEFAULT_SEND_TIMEOUT_MS = 2000;
 /**
- * How long messages already handed to ZeroMQ may still be delivered after close.
- * ZeroMQ's own default (-1, forever) would keep a process whose collector is gone
- * from ever exiting.
+ * Largest message, in bytes (topic frame included), the same as the collector's
+ * default `receiver.maxMessageBytes` (16 MiB): the exporter splits batches under
+ * it, and drops (and counts) a single record bigger than any message.
  */
-export const DEFAULT_LINGER_MS = 1000;
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * How long shutdown() (and register()'s exit flush) may take to deliver what was
+ * accepted; whatever is not delivered by then is counted as dropped.
+ */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 3000;
 /** Messages waiting in JS for their turn at the socket (ZeroMQ allows one blocked send). */
 export const DEFAULT_MAX_QUEUED_MESSAGES = 256;
 
@@ -49,12 +57,31 @@ export interface ZmqExporterOptions {
   system?: SystemCode;
   /** Payload encoding (topic's third byte). Default {@link DEFAULT_ENCODING}. */
   encoding?: Encoding;
-  /** ZMQ_SNDHWM, in messages per peer. Default 100. */
+  /** ZMQ_SNDHWM, in messages per peer. Default 1 (exact shutdown accounting needs 1; see DEFAULT_SEND_HIGH_WATER_MARK). */
   sendHighWaterMark?: number;
-  /** Bound on how long a message waits to be queued before it is dropped. Default 2000 ms. */
+  /**
+   * How long a message may wait for a collector to take it. When one times out the
+   * exporter stops waiting: later messages are dropped (counted) at once until a
+   * collector is ready again (checked every 250 ms, without sending). Default 2000 ms.
+   */
   sendTimeoutMs?: number;
-  /** ZMQ_LINGER at close. Default 1000 ms; -1 (forever) is refused. */
-  lingerMs?: number;
+  /**
+   * Messages are split so none exceeds this many bytes (topic included); set it to
+   * the collector's `receiver.maxMessageBytes` when you changed that. A single
+   * record larger than any message is dropped and counted. Default 16 MiB.
+   */
+  maxMessageBytes?: number;
+  /**
+   * Deadline of shutdown() (and forceFlush()) to deliver what was accepted; what is
+   * not delivered by then is counted as dropped. Default 3000 ms.
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * When records start being dropped because no collector answers, say so once on
+   * stderr (process.emitWarning, code DISTLOG_NO_COLLECTOR, with the endpoint and
+   * the count so far). Default true.
+   */
+  warnOnDrop?: boolean;
   /** Messages waiting in JS behind a blocked send; more are dropped at once. Default 256. */
   maxQueuedMessages?: number;
   /**
@@ -75,7 +102,9 @@ export interface ResolvedZmqExporterOptions {
   encoding: Encoding;
   sendHighWaterMark: number;
   sendTimeoutMs: number;
-  lingerMs: number;
+  maxMessageBytes: number;
+  shutdownTimeoutMs: number;
+  warnOnDrop: boolean;
   maxQueuedMessages: number;
   immediate: boolean;
   producerId: string;
@@ -99,17 +128,22 @@ export function resolveOptions(options: ZmqExporterOptions = {}): ResolvedZmqExp
   const encoding = options.encoding ?? DEFAULT_ENCODING;
   if (typeof encoding !== 'string' || encoding.length !== 1) errors.push(`encoding: "${String(encoding)}" is not an encoding letter`);
 
-  const sendHighWaterMark = int(options.sendHighWaterMark, DEFAULT_SEND_HIGH_WATER_MARK, 'sendHighWaterMark', 0, errors);
+  const sendHighWaterMark = int(options.sendHighWaterMark, DEFAULT_SEND_HIGH_WATER_MARK, 'sendHighWaterMark', 1, errors);
   const sendTimeoutMs = int(options.sendTimeoutMs, DEFAULT_SEND_TIMEOUT_MS, 'sendTimeoutMs', 0, errors);
-  const lingerMs = int(options.lingerMs, DEFAULT_LINGER_MS, 'lingerMs', 0, errors);
+  const maxMessageBytes = int(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes', 1024, errors);
+  const shutdownTimeoutMs = int(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs', 0, errors);
+  const warnOnDrop = options.warnOnDrop ?? true;
+  if (typeof warnOnDrop !== 'boolean') errors.push('warnOnDrop: must be true or false');
   const maxQueuedMessages = int(options.maxQueuedMessages, DEFAULT_MAX_QUEUED_MESSAGES, 'maxQueuedMessages', 0, errors);
   const immediate = options.immediate ?? true;
   if (typeof immediate !== 'boolean') errors.push('immediate: must be true or false');
   const producerId = options.producerId ?? randomBytes(8).toString('hex');
-  if (typeof producerId !== 'string' || producerId.length === 0) errors.push('producerId: must be a non-empty string');
+  if (typeof producerId !== 'string' || producerId.length === 0 || Buffer.byteLength(producerId) > 100) {
+    errors.push('producerId: must be a non-empty string of at most 100 bytes');
+  }
 
   if (errors.length > 0) throw new TypeError(`ZmqLogRecordExporter: invalid options:\n  ${errors.join('\n  ')}`);
-  return { endpoints, system, encoding, sendHighWaterMark, sendTimeoutMs, lingerMs, maxQueuedMessages, immediate, producerId };
+  return { endpoints, system, encoding, sendHighWaterMark, sendTimeoutMs, maxMessageBytes, shutdownTimeoutMs, warnOnDrop, maxQueuedMessages, immediate, producerId };
 }
 
 function int(value: number | undefined, fallback: number, name: string, min: number, errors: string[]): number {

@@ -53,6 +53,15 @@ export interface PluginContext {
   baseDir: string;
 }
 
+/**
+ * What consume() may report when it took the batch but had to leave some entries
+ * out (e.g. one record that cannot be serialized): those are dropped alone and
+ * counted as dropped, the rest as written, and the batch is not retried.
+ */
+export interface ConsumeResult {
+  dropped: number;
+}
+
 export interface PluginInstance {
   /** Open files/connections. Called once before the first consume(). */
   start(): Promise<void> | void;
@@ -60,8 +69,29 @@ export interface PluginInstance {
    * Take a batch. Resolve once the batch is accepted (written or safely buffered);
    * reject/throw to have the router retry it with backoff. The array is shared
    * with other plugins: never mutate it or its entries.
+   *
+   * Contract:
+   * - **Never block the event loop.** Every plugin, the receiver and the control
+   *   channel share one thread: a consume() that computes or does synchronous
+   *   I/O for 200 ms per batch slows every other plugin about 11x
+   *   (bench/plugin-worker). Do I/O asynchronously; split heavy CPU work or move
+   *   it to a worker_thread yourself (handing a batch over costs a structured
+   *   clone per record, measured in the same bench).
+   * - **All or nothing per call.** After the retries (`queue.retry`) fail, the
+   *   collector bisects the batch to find the record(s) you cannot take, drops
+   *   and counts only those (`rejected`), and delivers the rest in smaller
+   *   calls. A call that wrote part of a batch and then threw makes those
+   *   records appear twice; write a batch whole, or be idempotent.
+   * - **Throw per batch, not per process.** A failure that is not about the
+   *   records (backend down) fails every piece alike; the collector sees that,
+   *   stops bisecting and counts the batch as dropped.
+   * - **Take your time, but make progress.** A full lane in the default
+   *   `whenFull: block` mode holds the receiver (backpressure to the producers)
+   *   while consume() keeps succeeding; a plugin that writes nothing for
+   *   `queue.blockTimeoutMs` stops holding it and loses its newest entries
+   *   (counted) until it writes again. `consumeTimeoutMs` bounds one call.
    */
-  consume(batch: readonly LogEntry[]): Promise<void> | void;
+  consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> | ConsumeResult | void;
   /** Push buffered data out (e.g. to disk). */
   flush(): Promise<void> | void;
   /** Release everything. Must be safe to call twice and without start(). */

@@ -5,7 +5,12 @@
  * the records that were fine, so one bad record never costs its batch.
  *
  * Order of checks: frames, topic, encoding (pickle refused here, before any
- * payload byte is looked at), size, then the payload.
+ * payload byte is looked at), size, record count, then the payload.
+ *
+ * The topic's system byte is authoritative: every record of the message gets it,
+ * whatever `system` its payload claims, so a sender on a T(est) topic can never
+ * place records among P(roduction) ones. (The topic is what an endpoint's access
+ * rules can see; the payload's own claim is only what the sender wrote.)
  */
 import { ProtocolError, type EntryError } from './errors.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
@@ -13,15 +18,23 @@ import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
 import { DEFAULT_MAX_ENTRIES, decodeEnvelope, exceedsEntries, parseJsonPayload } from './json-codec.js';
 import { checkRecordValues, checkResource, checkValues } from './validate.js';
 import { fromPythonRecord, looksLikePythonRecord } from './python.js';
-import { decodeOtlp } from './otlp-decode.js';
+import { countOtlpRecords, decodeOtlp } from './otlp-decode.js';
 import { WireError } from './proto-wire.js';
 
 export interface DecodeLimits {
   /** Largest payload accepted, in bytes (default: no limit; the socket's maxMsgSize is the first line). */
   maxMessageBytes?: number;
-  /** Most records accepted in one message (default 100,000); a message with more is refused whole. */
+  /**
+   * Most records one message may carry (default DEFAULT_MAX_ENTRIES). A message
+   * over it is refused whole (code `entry_count`) before its records are built: 16 MB
+   * of empty OTLP records would otherwise become 8 million LogEntry objects.
+   */
   maxEntries?: number;
+  /** Deepest nesting of maps and arrays in an OTLP value (default 32); a deeper record is refused alone. */
+  maxDepth?: number;
 }
+
+export { DEFAULT_MAX_ENTRIES };
 
 export interface DecodedMessage {
   topic: Topic;
@@ -65,8 +78,11 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
   if (topic.encoding === 'O') {
     let d;
     try {
+      const count = countOtlpRecords(payload);
+      if (count > maxEntries) throw tooMany(t, count, maxEntries);
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
-      d = decodeOtlp(payload, { system: topic.system, kind: 'L' });
+      const opts = limits?.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : undefined;
+      d = decodeOtlp(payload, { system: topic.system, kind: 'L' }, opts);
     } catch (err) {
       if (err instanceof WireError) {
         throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message}`, t, { cause: err });
@@ -78,14 +94,14 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
       throw err;
     }
     if (d.entries.length + d.errors.length > maxEntries) {
-      throw new ProtocolError('size', `topic "${t}": ${d.entries.length + d.errors.length} records, more than the limit of ${maxEntries} (maxEntries)`, t);
+      throw new ProtocolError('entry_count', `topic "${t}": ${d.entries.length + d.errors.length} records, more than the limit of ${maxEntries} (maxEntries)`, t);
     }
     const entries = keepBounded(d.entries, d.errors, topic);
     return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
   }
 
   if (exceedsEntries(payload, maxEntries)) {
-    throw new ProtocolError('size', `topic "${t}": more than ${maxEntries} records in one message (maxEntries)`, t);
+    throw new ProtocolError('entry_count', `topic "${t}": more than ${maxEntries} records in one message (maxEntries)`, t);
   }
   const value = parseJsonPayload(payload, t);
   if (looksLikePythonRecord(value)) {
@@ -153,4 +169,8 @@ function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic): L
   errors.length = 0;
   for (const x of out) errors.push(x);
   return kept;
+}
+
+function tooMany(topic: string, count: number, max: number): ProtocolError {
+  return new ProtocolError('entry_count', `topic "${topic}": ${count} records in one message exceed the limit of ${max} (maxEntries)`, topic);
 }

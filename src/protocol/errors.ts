@@ -18,7 +18,9 @@ export type ProtocolErrorCode =
   /** Payload is not valid JSON. */
   | 'json'
   /** Payload is valid in its encoding but not the expected shape (envelope, binary framing). */
-  | 'schema';
+  | 'schema'
+  /** More records in one message than the receiver accepts (DecodeLimits.maxEntries). */
+  | 'entry_count';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';

@@ -7,11 +7,10 @@
 export { type Encoding, type Topic, ENCODINGS, parseTopic, formatTopic, topicString } from './topic.js';
 export { type PubTopic, DEFAULT_PUB_ENDPOINT, PUB_TOPIC_LEVELS, pubTopicText, parsePubTopic, encodeTopicService } from './pub-topic.js';
 export { encodeBatch } from './encode.js';
-export { type DecodeLimits, type DecodedMessage, decodeMessage } from './decode.js';
+export { type DecodeLimits, type DecodedMessage, decodeMessage, DEFAULT_MAX_ENTRIES } from './decode.js';
 export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors.js';
 export { type ParsedKey, parseKey, formatKey } from './key.js';
 export { fromPythonRecord } from './python.js';
-export { toLogEntry, ResourceCache } from './from-otel-record.js';
 export { severityFromPythonLevel } from './severity.js';
 export {
   LEVEL_NAMES,
@@ -33,10 +32,12 @@ export { isPlainObject } from './plain-object.js';
 export { validateEntry, isUnixNano } from './validate.js';
 export { ENVELOPE_VERSION } from './json-codec.js';
 export { encodeOtlp, BATCH_META_FIELD } from './otlp-codec.js';
-export { decodeOtlp, type OtlpDecoded } from './otlp-decode.js';
+export { decodeOtlp, countOtlpRecords, DEFAULT_MAX_DEPTH, type OtlpDecoded, type OtlpDecodeOptions } from './otlp-decode.js';
+export { BYTES_TAG, INT_TAG, bytesValue, intValue } from './tagged-values.js';
 export { unixNanoFromHrTime, unixNanoFromMillis } from './time.js';
 export {
   LOG_ENTRY_VERSION,
+  LOG_ENTRY_VERSIONS_READ,
   type LogEntry,
   type BatchMeta,
   type ExceptionInfo,

@@ -1,5 +1,6 @@
 /**
- * Encoding `J`: a JSON envelope `{"v":1,"entries":[LogEntry...]}` with optional
+ * Encoding `J`: a JSON envelope `{"v":1,"entries":[LogEntry...]}` (envelope version
+ * 1; each entry carries its own LogEntry version, see log-entry.ts) with optional
  * `producer` and `seq` (BatchMeta). The envelope is an object rather than a bare
  * array so that batch-level fields (producer id, batch sequence, later acks and
  * the like) are added beside `entries` without a new wire version: a reader ignores
@@ -130,9 +131,9 @@ export function decodeEnvelope(value: unknown, topic: string, maxEntries = DEFAU
   if (!Array.isArray(list)) {
     throw new ProtocolError('schema', `topic "${topic}": envelope.entries: expected an array, got ${describeValue(list)}`, topic);
   }
-  // Before any record is looked at: 5.6M `{}` entries once cost 2.4 GB of entry errors.
   if (list.length > maxEntries) {
-    throw new ProtocolError('size', `topic "${topic}": envelope.entries has ${list.length} records, more than the limit of ${maxEntries} (maxEntries)`, topic);
+    // Refused before validating: 16 MB of `{}` entries would be millions of entry errors.
+    throw new ProtocolError('entry_count', `topic "${topic}": ${list.length} records in one message exceed the limit of ${maxEntries} (maxEntries)`, topic);
   }
   const meta: BatchMeta = {};
   const { producer, seq } = value;

@@ -22,27 +22,45 @@
  * collector core is already >3x the end-to-end target. The msgpack candidate lives
  * on in bench/codec/msgpack-candidate.ts.
  *
- * Mapping (lossless for every LogEntry; test/protocol/codec.test.ts proves the round trip):
- *   timeUnixNano/observedTimeUnixNano -> time_unix_nano/observed_time_unix_nano (fixed64)
- *   severity -> severity_number, level -> severity_text, logger -> InstrumentationScope.name
+ * Mapping (lossless for every LogEntry; test/protocol/codec.test.ts and
+ * test/interop/round-trip.test.ts prove the round trip, the test/interop tests the reading of
+ * other SDKs' bytes). Every field of OTLP logs v1 has its LogEntry field:
+ *   timeUnixNano -> time_unix_nano; observedTimeUnixNano -> observed_time_unix_nano, always
+ *     written (timeUnixNano when absent: a Collector shows 1970 for a missing one); a
+ *     decoded observed time equal to the event time is left out of the LogEntry
+ *   severity -> severity_number; level -> severity_text, unless `levelFromSeverity`
+ *     (the producer sent none: none is invented)
+ *   proto3 cannot tell 0 or '' from absent: such values (traceFlags 0, dropped counts 0,
+ *     empty eventName/versions/schema URLs/level, time 0) are not written and read as
+ *     absent (a level '' reads as the severity's name, with `levelFromSeverity`)
+ *   logger/loggerVersion/loggerAttributes/loggerDroppedAttributesCount -> InstrumentationScope
+ *     name/version/attributes/dropped_attributes_count; loggerSchemaUrl -> ScopeLogs.schema_url
+ *   resource/resourceDroppedAttributesCount -> Resource attributes/dropped_attributes_count,
+ *     resourceSchemaUrl -> ResourceLogs.schema_url, system -> resource attribute `distlog.system`
+ *   eventName -> event_name; traceFlags -> flags; droppedAttributesCount -> dropped_attributes_count
  *   message -> body (string); with a structured body: body -> body, message -> `distlog.message`
  *   task -> trace_id when 32 lower-case hex (else `distlog.task`), span -> span_id when
  *   16 lower-case hex (else `distlog.span_id`); parentSpan/path/seq/key/event/durationMs ->
  *   `distlog.parent_span_id`/`.path`/`.seq`/`.key`/`.event`/`.duration_ms`; kind 'P' ->
- *   `distlog.kind` (absent = 'L'); exception -> `exception.type`/`.message`/`.stacktrace`;
- *   resource -> Resource attributes, system -> resource attribute `distlog.system`.
- * Consecutive records with the same resource and system share a ResourceLogs, and with the
- * same logger a ScopeLogs, so the record order survives. BatchMeta travels in field
- * BATCH_META_FIELD of the request, which OTLP receivers skip as an unknown field; future
- * delivery fields (acks, ...) are added inside that sub-message.
+ *   `distlog.kind` (absent = 'L'); exception -> `exception.type`/`.message`/`.stacktrace`
+ *     (type only when known; message unless it is '' and a type is there)
+ *   bytes and big int64 values <-> `{"$bytes"}` / `{"$int"}` tagged objects (tagged-values.ts)
+ * Consecutive records with the same resource (attributes, schema URL, dropped count) and
+ * system share a ResourceLogs, and with the same instrumentation scope a ScopeLogs, so the
+ * record order survives. BatchMeta travels in field BATCH_META_FIELD of the request, which
+ * OTLP receivers skip as an unknown field; future delivery fields (acks, ...) are added
+ * inside that sub-message.
  *
- * Not representable, by design of a JSON-friendly LogEntry: attribute values that are
- * Uint8Array decode as base64 strings; `undefined`, functions and symbols are dropped (as
- * JSON.stringify does); integers beyond 2^53 lose precision (as JSON.parse does). User
- * attributes named `exception.*` are taken as the record's exception (OTel semantics).
- * Decoded records of one ResourceLogs share one `resource` object: treat entries as immutable.
+ * Not representable, by design of a JSON-friendly LogEntry: `undefined`, functions and
+ * symbols are dropped (as JSON.stringify does); an OTLP double with an integral value
+ * (Python's 5.0) reads as the number 5 and is written back as an int, as the official JS
+ * SDK writes every integral number. User attributes named `exception.*` (with string
+ * values) are taken as the record's exception (OTel semantics). Decoded records of one
+ * ResourceLogs share one `resource` object (and of one scope, `loggerAttributes`): treat
+ * entries as immutable. Decoded maps have no Object.prototype in their chain: a `__proto__` key is data.
  */
 import { Writer, decimalToU64 } from './proto-wire.js';
+import { taggedBytes, taggedInt } from './tagged-values.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
 import {
   ATTR_DURATION_MS, ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE,
@@ -104,7 +122,7 @@ function writeAnyValue(w: Writer, v: unknown): void {
       return;
     case 'bigint':
       w.byte(0x18);
-      w.int64(Number(v));
+      w.int64Big(v);
       return;
     case 'object': {
       if (v === null) return; // empty AnyValue
@@ -131,9 +149,24 @@ function writeAnyValue(w: Writer, v: unknown): void {
         writeAnyValue(w, toJSON.call(v));
         return;
       }
+      const obj = v as Record<string, unknown>;
+      if (obj.$bytes !== undefined) {
+        const bytes = taggedBytes(obj);
+        if (bytes !== undefined) {
+          w.byte(0x3a);
+          w.bytes(bytes);
+          return;
+        }
+      } else if (obj.$int !== undefined) {
+        const n = taggedInt(obj);
+        if (n !== undefined) {
+          w.byte(0x18);
+          w.int64Big(n);
+          return;
+        }
+      }
       w.byte(0x32);
       const list = w.fork();
-      const obj = v as Record<string, unknown>;
       for (const k in obj) writeKeyValue(w, 0x0a, k, obj[k]);
       w.join(list);
       return;
@@ -167,12 +200,19 @@ function writeTime(w: Writer, tag: number, ns: string): void {
 }
 
 function writeLogRecord(w: Writer, e: LogEntry): void {
-  writeTime(w, 0x09, e.timeUnixNano);
-  if (e.observedTimeUnixNano !== undefined) writeTime(w, 0x59, e.observedTimeUnixNano);
+  const [lo, hi] = decimalToU64(e.timeUnixNano);
+  w.byte(0x09);
+  w.fixed64(lo, hi);
+  if (e.observedTimeUnixNano === undefined) {
+    w.byte(0x59);
+    w.fixed64(lo, hi);
+  } else writeTime(w, 0x59, e.observedTimeUnixNano);
   w.byte(0x10);
   w.uvarint(e.severity);
-  w.byte(0x1a);
-  w.string(e.level);
+  if (e.levelFromSeverity !== true && e.level !== '') {
+    w.byte(0x1a);
+    w.string(e.level);
+  }
   w.byte(0x2a);
   const body = w.fork();
   if (e.body === undefined) {
@@ -208,22 +248,33 @@ function writeLogRecord(w: Writer, e: LogEntry): void {
   }
   if (e.kind !== 'L') writeStringAttr(w, ATTR_KIND, e.kind);
   if (ex !== undefined) {
-    writeStringAttr(w, ATTR_EXCEPTION_TYPE, ex.type);
-    writeStringAttr(w, ATTR_EXCEPTION_MESSAGE, ex.message);
+    if (ex.type !== undefined) writeStringAttr(w, ATTR_EXCEPTION_TYPE, ex.type);
+    if (ex.message !== '' || ex.type === undefined) writeStringAttr(w, ATTR_EXCEPTION_MESSAGE, ex.message);
     if (ex.stack !== undefined) writeStringAttr(w, ATTR_EXCEPTION_STACKTRACE, ex.stack);
+  }
+  // proto3 defaults (0, '') are not written: a reader cannot tell them from absent.
+  if (e.droppedAttributesCount) {
+    w.byte(0x38);
+    w.uvarint(e.droppedAttributesCount);
+  }
+  if (e.traceFlags) {
+    w.byte(0x45);
+    w.fixed32(e.traceFlags);
   }
   if (isLowerHex(e.task, 32)) writeHexBytes(w, 0x4a, e.task);
   else if (e.task !== undefined) writeStringAttr(w, ATTR_TASK, e.task);
   if (isLowerHex(e.span, 16)) writeHexBytes(w, 0x52, e.span);
   else if (e.span !== undefined) writeStringAttr(w, ATTR_SPAN, e.span);
+  if (e.eventName) {
+    w.byte(0x62);
+    w.string(e.eventName);
+  }
 }
 
-/** Same producer resource? Reference first (the SDK shares one object), then a shallow look. */
-function sameResource(a: LogEntry, b: LogEntry): boolean {
-  if (a.system !== b.system) return false;
-  const ra = a.resource;
-  const rb = b.resource;
+/** Same flat attribute map? Reference first (producers share one object), then a shallow look. */
+function sameAttributes(ra: Record<string, unknown> | undefined, rb: Record<string, unknown> | undefined): boolean {
   if (ra === rb) return true;
+  if (ra === undefined || rb === undefined) return false;
   let n = 0;
   for (const k in ra) {
     const v = ra[k];
@@ -232,6 +283,36 @@ function sameResource(a: LogEntry, b: LogEntry): boolean {
   }
   for (const _ in rb) n--;
   return n === 0;
+}
+
+/** Same producer resource (and system, which travels as a resource attribute)? */
+function sameResource(a: LogEntry, b: LogEntry): boolean {
+  return a.system === b.system && a.resourceSchemaUrl === b.resourceSchemaUrl &&
+    a.resourceDroppedAttributesCount === b.resourceDroppedAttributesCount && sameAttributes(a.resource, b.resource);
+}
+
+/** Same instrumentation scope? */
+function sameScope(a: LogEntry, b: LogEntry): boolean {
+  return a.logger === b.logger && a.loggerVersion === b.loggerVersion && a.loggerSchemaUrl === b.loggerSchemaUrl &&
+    a.loggerDroppedAttributesCount === b.loggerDroppedAttributesCount && sameAttributes(a.loggerAttributes, b.loggerAttributes);
+}
+
+function writeScope(w: Writer, e: LogEntry): void {
+  w.byte(0x0a); // InstrumentationScope
+  const sc = w.fork();
+  w.byte(0x0a);
+  w.string(e.logger);
+  if (e.loggerVersion) {
+    w.byte(0x12);
+    w.string(e.loggerVersion);
+  }
+  const attrs = e.loggerAttributes;
+  if (attrs !== undefined) for (const k in attrs) writeKeyValue(w, 0x1a, k, attrs[k]);
+  if (e.loggerDroppedAttributesCount) {
+    w.byte(0x20);
+    w.uvarint(e.loggerDroppedAttributesCount);
+  }
+  w.join(sc);
 }
 
 export function encodeOtlp(entries: readonly LogEntry[], meta?: BatchMeta): Buffer {
@@ -247,24 +328,32 @@ export function encodeOtlp(entries: readonly LogEntry[], meta?: BatchMeta): Buff
     const res = w.fork();
     for (const k in first.resource) writeKeyValue(w, 0x0a, k, first.resource[k]);
     writeStringAttrTag(w, 0x0a, ATTR_SYSTEM, first.system);
+    if (first.resourceDroppedAttributesCount) {
+      w.byte(0x10);
+      w.uvarint(first.resourceDroppedAttributesCount);
+    }
     w.join(res);
     while (i < n && sameResource(entries[i]!, first)) {
-      const logger = entries[i]!.logger;
+      const scope = entries[i]!;
       w.byte(0x12); // ScopeLogs
       const sl = w.fork();
-      w.byte(0x0a); // InstrumentationScope
-      const sc = w.fork();
-      w.byte(0x0a);
-      w.string(logger);
-      w.join(sc);
+      writeScope(w, scope);
       do {
         w.byte(0x12); // LogRecord
         const lr = w.fork();
         writeLogRecord(w, entries[i]!);
         w.join(lr);
         i++;
-      } while (i < n && entries[i]!.logger === logger && sameResource(entries[i]!, first));
+      } while (i < n && sameScope(entries[i]!, scope) && sameResource(entries[i]!, first));
+      if (scope.loggerSchemaUrl) {
+        w.byte(0x1a);
+        w.string(scope.loggerSchemaUrl);
+      }
       w.join(sl);
+    }
+    if (first.resourceSchemaUrl) {
+      w.byte(0x1a);
+      w.string(first.resourceSchemaUrl);
     }
     w.join(rl);
   }

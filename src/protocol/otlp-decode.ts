@@ -6,157 +6,26 @@
  */
 import { Reader, WireError, u64ToDecimal } from './proto-wire.js';
 import type { EntryError } from './errors.js';
-import type { BatchMeta, ExceptionInfo, KindCode, LogEntry, ScopeEvent, SystemCode } from './log-entry.js';
-import {
-  ATTR_DURATION_MS, ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE,
-  ATTR_KEY, ATTR_KIND, ATTR_MESSAGE, ATTR_PARENT_SPAN, ATTR_PATH, ATTR_SEQ, ATTR_SPAN, ATTR_SYSTEM, ATTR_TASK,
-} from './attributes.js';
+import { LOG_ENTRY_VERSION, type BatchMeta, type ExceptionInfo, type KindCode, type LogEntry, type ScopeEvent, type SystemCode } from './log-entry.js';
+import { ATTR_SYSTEM } from './attributes.js';
 import { levelNameFromSeverity } from './severity.js';
 import { BATCH_META_FIELD } from './otlp-codec.js';
+import {
+  DEFAULT_MAX_DEPTH, DepthError, FieldError, kv, newMap, readAnyValue, readAttributeInto, readKeyValue, setMaxDepth,
+  K_DURATION, K_EVENT, K_KEY, K_KIND, K_MESSAGE, K_PARENT, K_PATH, K_SEQ, K_SPAN, K_TASK, K_USER, K_XMESSAGE, K_XSTACK, K_XTYPE,
+} from './otlp-values.js';
 
-/** A record-level problem: which field, and what. */
-class FieldError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-  }
-}
+export { DEFAULT_MAX_DEPTH };
 
 type NodeBuffer = Buffer & { hexSlice(start: number, end: number): string };
 
-function expectWire(r: Reader, field: number, got: number, want: number): void {
-  if (got !== want) throw new WireError(`field ${field} has wire type ${got}, expected ${want}`, r.pos);
-}
-
-// Attribute keys repeat in every record ('user.id', 'distlog.key', ...): a small
-// cache, verified byte by byte, returns the same string without allocating, and
-// tags the reserved names once so the record reader dispatches on a number.
-const K_USER = 0, K_MESSAGE = 1, K_KEY = 2, K_SEQ = 3, K_PATH = 4, K_PARENT = 5, K_EVENT = 6,
-  K_DURATION = 7, K_KIND = 8, K_TASK = 9, K_SPAN = 10, K_XTYPE = 11, K_XMESSAGE = 12, K_XSTACK = 13, K_OTHER_RESERVED = 14;
-const RESERVED_IDS: Record<string, number> = {
-  [ATTR_MESSAGE]: K_MESSAGE, [ATTR_KEY]: K_KEY, [ATTR_SEQ]: K_SEQ, [ATTR_PATH]: K_PATH,
-  [ATTR_PARENT_SPAN]: K_PARENT, [ATTR_EVENT]: K_EVENT, [ATTR_DURATION_MS]: K_DURATION, [ATTR_KIND]: K_KIND,
-  [ATTR_TASK]: K_TASK, [ATTR_SPAN]: K_SPAN, [ATTR_EXCEPTION_TYPE]: K_XTYPE,
-  [ATTR_EXCEPTION_MESSAGE]: K_XMESSAGE, [ATTR_EXCEPTION_STACKTRACE]: K_XSTACK,
-};
-const CACHE_SIZE = 4096;
-const cacheKeys: (string | undefined)[] = new Array(CACHE_SIZE).fill(undefined);
-const cacheIds = new Uint8Array(CACHE_SIZE);
-/** Id of the key last returned by readKey. */
-let keyId = K_USER;
-
-function idOf(key: string): number {
-  const id = RESERVED_IDS[key];
-  if (id !== undefined) return id;
-  return key.startsWith('distlog.') ? K_OTHER_RESERVED : K_USER;
-}
-
-function readKey(r: Reader): string {
-  const n = r.len();
-  const buf = r.buf;
-  const start = r.pos;
-  if (n > 40) {
-    const k = r.stringAt(start, n);
-    keyId = idOf(k);
-    return k;
-  }
-  let h = n;
-  for (let i = start; i < start + n; i++) h = (Math.imul(h, 31) + buf[i]!) | 0;
-  const slot = h & (CACHE_SIZE - 1);
-  const cached = cacheKeys[slot];
-  r.pos = start + n;
-  if (cached !== undefined && cached.length === n) {
-    let same = true;
-    for (let i = 0; i < n; i++) {
-      if (cached.charCodeAt(i) !== buf[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) {
-      keyId = cacheIds[slot]!;
-      return cached;
-    }
-  }
-  const k = r.stringAt(start, n);
-  keyId = idOf(k);
-  // Only ASCII keys can be verified by the byte compare above.
-  if (k.length === n) {
-    cacheKeys[slot] = k;
-    cacheIds[slot] = keyId;
-  }
-  return k;
-}
-
-function readAnyValue(r: Reader, end: number): unknown {
-  let v: unknown = null;
-  while (r.pos < end) {
-    const tag = r.uvarint();
-    const f = tag >>> 3;
-    const wt = tag & 7;
-    switch (f) {
-      case 1: expectWire(r, f, wt, 2); v = r.string(); break;
-      case 2: expectWire(r, f, wt, 0); v = r.uvarint() !== 0; break;
-      case 3: expectWire(r, f, wt, 0); v = r.int64(); break;
-      case 4: expectWire(r, f, wt, 1); v = r.double(); break;
-      case 5: {
-        expectWire(r, f, wt, 2);
-        const e = r.len() + r.pos;
-        const arr: unknown[] = [];
-        while (r.pos < e) {
-          const t = r.uvarint();
-          if (t !== 0x0a) { r.skip(t & 7); continue; }
-          const ie = r.len() + r.pos;
-          arr.push(readAnyValue(r, ie));
-        }
-        v = arr;
-        break;
-      }
-      case 6: {
-        expectWire(r, f, wt, 2);
-        const e = r.len() + r.pos;
-        const obj: Record<string, unknown> = {};
-        while (r.pos < e) {
-          const t = r.uvarint();
-          if (t !== 0x0a) { r.skip(t & 7); continue; }
-          const kvEnd = r.len() + r.pos;
-          const k = readKeyValue(r, kvEnd);
-          obj[k] = kvValue;
-        }
-        v = obj;
-        break;
-      }
-      case 7: expectWire(r, f, wt, 2); v = r.bytes().toString('base64'); break;
-      default: r.skip(wt);
-    }
-  }
-  if (r.pos !== end) throw new WireError('AnyValue runs past its length', r.pos);
-  return v;
-}
-
-/** Value of the KeyValue last read by readKeyValue (saves allocating a pair per attribute). */
-let kvValue: unknown = null;
-
-/** Reads KeyValue{key=1, value=2}: returns the key, leaves the value in kvValue and its id in keyId. */
-function readKeyValue(r: Reader, end: number): string {
-  let key = '';
-  let id = K_USER;
-  kvValue = null;
-  let value: unknown = null;
-  while (r.pos < end) {
-    const tag = r.uvarint();
-    if (tag === 0x0a) {
-      key = readKey(r);
-      id = keyId;
-    } else if (tag === 0x12) {
-      const e = r.len() + r.pos;
-      value = readAnyValue(r, e);
-    } else r.skip(tag & 7);
-  }
-  if (r.pos !== end) throw new WireError('KeyValue runs past its length', r.pos);
-  kvValue = value;
-  keyId = id;
-  return key;
-}
+/**
+ * ResourceLogs field 1000, `instrumentation_library_logs`: what OTLP before 0.19
+ * (SDKs of 2022 and older) sent in place of scope_logs, with the same layout
+ * (InstrumentationLibrary has name=1, version=2). Read, not skipped: skipping
+ * would lose their records without counting them.
+ */
+const LEGACY_SCOPE_LOGS_TAG = 1000 * 8 + 2;
 
 function wantString(name: string, v: unknown): string {
   if (typeof v !== 'string') throw new FieldError(`attributes["${name}"]`, `expected a string, got ${v === null ? 'null' : typeof v}`);
@@ -192,9 +61,20 @@ function applyReserved(e: LogEntry, id: number, name: string, v: unknown, ex: Ex
     }
     case K_TASK: e.task = wantString(name, v); break;
     case K_SPAN: e.span = wantString(name, v); break;
-    case K_XTYPE: (ex ??= { type: 'Error', message: '' }).type = wantString(name, v); break;
-    case K_XMESSAGE: (ex ??= { type: 'Error', message: '' }).message = wantString(name, v); break;
-    case K_XSTACK: (ex ??= { type: 'Error', message: '' }).stack = wantString(name, v); break;
+    // exception.*: OTel semantic conventions, not ours. A non-string value is not an
+    // exception field but it is the producer's data: keep it as an attribute.
+    case K_XTYPE:
+      if (typeof v === 'string') (ex ??= { message: '' }).type = v;
+      else e.attributes[name] = v;
+      break;
+    case K_XMESSAGE:
+      if (typeof v === 'string') (ex ??= { message: '' }).message = v;
+      else e.attributes[name] = v;
+      break;
+    case K_XSTACK:
+      if (typeof v === 'string') (ex ??= { message: '' }).stack = v;
+      else e.attributes[name] = v;
+      break;
     default:
       // An unknown distlog.* name (a newer writer): not user data, and not ours to interpret.
       break;
@@ -205,14 +85,14 @@ function applyReserved(e: LogEntry, id: number, name: string, v: unknown, ex: Ex
 /** Set by applyReserved when the record carried distlog.message. */
 let hasMessage = false;
 
-function readLogRecord(r: Reader, end: number, logger: string, kindDefault: KindCode): LogEntry {
-  const attrs: Record<string, unknown> = {};
+function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry {
+  const attrs = newMap();
   const e: LogEntry = {
-    v: 1,
+    v: LOG_ENTRY_VERSION,
     timeUnixNano: '',
     level: '',
     severity: 0,
-    logger,
+    logger: '', // set by the ScopeLogs reader
     message: '',
     attributes: attrs,
     resource: EMPTY, // set by the ResourceLogs reader
@@ -220,33 +100,71 @@ function readLogRecord(r: Reader, end: number, logger: string, kindDefault: Kind
     kind: kindDefault,
   };
   let hasLevel = false;
+  // Times as 32-bit halves, formatted once at the end: the observed time is
+  // usually the event time (our encoder always writes both), and formatting is not free.
+  let timeLo = 0, timeHi = 0, obsLo = 0, obsHi = 0;
+  let hasObserved = false;
+  // proto3: a zero or empty scalar is the same as an absent one (the official JS
+  // serializer writes dropped_attributes_count 0, Python omits it): absent in LogEntry.
+  let dropped = 0;
+  let flags = 0;
+  let eventName = '';
   let body: unknown;
   let ex: ExceptionInfo | undefined;
   hasMessage = false;
   while (r.pos < end) {
     const tag = r.uvarint();
     switch (tag) {
-      case 0x09: e.timeUnixNano = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
-      case 0x59: e.observedTimeUnixNano = u64ToDecimal(r.fixed64lo(), r.fixed64hi()); break;
+      case 0x09: timeLo = r.fixed64lo(); timeHi = r.fixed64hi(); break;
+      case 0x59: obsLo = r.fixed64lo(); obsHi = r.fixed64hi(); hasObserved = true; break;
       case 0x10: e.severity = r.uvarint(); break;
-      case 0x1a: e.level = r.string(); hasLevel = true; break;
-      case 0x2a: { const be = r.len() + r.pos; body = readAnyValue(r, be); break; }
-      case 0x32: {
-        const kvEnd = r.len() + r.pos;
-        const k = readKeyValue(r, kvEnd);
-        if (keyId === K_USER) attrs[k] = kvValue;
-        else ex = applyReserved(e, keyId, k, kvValue, ex);
+      case 0x1a: e.level = r.string(); hasLevel = e.level !== ''; break;
+      case 0x2a: {
+        const be = r.len() + r.pos;
+        try {
+          body = readAnyValue(r, be, 1);
+        } catch (err) {
+          if (err instanceof DepthError) throw new FieldError(`body${err.path}`, err.message);
+          throw err;
+        }
         break;
       }
+      case 0x32: {
+        const kvEnd = r.len() + r.pos;
+        let k: string;
+        try {
+          k = readKeyValue(r, kvEnd, 1);
+        } catch (err) {
+          if (err instanceof DepthError) throw new FieldError(`attributes${err.path}`, err.message);
+          throw err;
+        }
+        if (kv.id === K_USER) attrs[k] = kv.value;
+        else ex = applyReserved(e, kv.id, k, kv.value, ex);
+        break;
+      }
+      case 0x38: dropped = r.uvarint(); break;
+      case 0x45: flags = r.fixed32(); break;
       case 0x4a: { const n = r.len(); if (n) e.task = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
       case 0x52: { const n = r.len(); if (n) e.span = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
+      case 0x62: eventName = r.string(); break;
       default: r.skip(tag & 7);
     }
   }
   if (r.pos !== end) throw new WireError('LogRecord runs past its length', r.pos);
   if (e.severity > 24) throw new FieldError('severity', `expected an integer 0..24, got ${e.severity}`);
-  if (e.timeUnixNano === '') e.timeUnixNano = e.observedTimeUnixNano ?? '0';
-  if (!hasLevel) e.level = levelNameFromSeverity(e.severity);
+  if (dropped !== 0) e.droppedAttributesCount = dropped;
+  if (flags !== 0) e.traceFlags = flags;
+  if (eventName !== '') e.eventName = eventName;
+  // OTel's data model: without an event time (absent or 0), the observed time stands in for it.
+  if (timeLo === 0 && timeHi === 0) e.timeUnixNano = u64ToDecimal(obsLo, obsHi);
+  else {
+    e.timeUnixNano = u64ToDecimal(timeLo, timeHi);
+    if (hasObserved && (obsLo !== timeLo || obsHi !== timeHi)) e.observedTimeUnixNano = u64ToDecimal(obsLo, obsHi);
+  }
+  if (!hasLevel) {
+    e.level = levelNameFromSeverity(e.severity);
+    e.levelFromSeverity = true;
+  }
   if (ex !== undefined) e.exception = ex;
   if (!hasMessage) {
     if (typeof body === 'string') {
@@ -261,42 +179,100 @@ function readLogRecord(r: Reader, end: number, logger: string, kindDefault: Kind
   return e;
 }
 
-const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const EMPTY: Record<string, unknown> = Object.freeze(newMap());
 
-function readScopeLogs(r: Reader, end: number, out: LogEntry[], first: number, errors: EntryError[], kind: KindCode): void {
+/** Decoder state of one message: records and errors in wire order, each record numbered. */
+interface State {
+  entries: LogEntry[];
+  errors: EntryError[];
+  /** Number of LogRecords met so far (good and bad): the next record's index. */
+  index: number;
+  kind: KindCode;
+}
+
+/**
+ * Turns the records decoded since (fromEntry, fromIndex) into errors: their
+ * resource or scope could not be read. Records already refused keep their error.
+ */
+function rejectSince(st: State, fromEntry: number, fromError: number, fromIndex: number, where: string, message: string): void {
+  const refused = new Set<number>();
+  for (let i = fromError; i < st.errors.length; i++) refused.add(st.errors[i]!.index);
+  const moved: EntryError[] = [];
+  for (let index = fromIndex; index < st.index; index++) {
+    if (!refused.has(index)) moved.push({ index, path: `entries[${index}].${where}`, message });
+  }
+  st.entries.length = fromEntry;
+  st.errors.push(...moved);
+  st.errors.sort((a, b) => a.index - b.index);
+}
+
+function readScopeLogs(r: Reader, end: number, st: State): void {
   let logger = '';
+  // proto3: empty and zero mean absent (see readLogRecord).
+  let version = '';
+  let schemaUrl = '';
+  let scopeAttrs: Record<string, unknown> | undefined;
+  let dropped = 0;
+  let scopeError: FieldError | undefined;
+  const out = st.entries;
   const from = out.length;
+  const fromError = st.errors.length;
+  const fromIndex = st.index;
   while (r.pos < end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
-      // InstrumentationScope{name=1, version=2, ...}
+      // InstrumentationScope{name=1, version=2, attributes=3, dropped_attributes_count=4}
       const e = r.len() + r.pos;
       while (r.pos < e) {
         const t = r.uvarint();
         if (t === 0x0a) logger = r.string();
+        else if (t === 0x12) version = r.string();
+        else if (t === 0x1a) {
+          const bad = readAttributeInto(r, (scopeAttrs ??= newMap()), 'loggerAttributes');
+          scopeError ??= bad;
+        } else if (t === 0x20) dropped = r.uvarint();
         else r.skip(t & 7);
       }
     } else if (tag === 0x12) {
       const e = r.len() + r.pos;
-      const index = first + out.length + errors.length;
+      const index = st.index++;
       try {
-        out.push(readLogRecord(r, e, logger, kind));
+        out.push(readLogRecord(r, e, st.kind));
       } catch (err) {
         if (!(err instanceof WireError || err instanceof FieldError)) throw err;
         const field = err instanceof FieldError ? `.${err.field}` : '';
         const what = err instanceof FieldError ? err.message : `malformed OTLP LogRecord: ${err.message}`;
-        errors.push({ index, path: `entries[${index}]${field}`, message: what });
+        st.errors.push({ index, path: `entries[${index}]${field}`, message: what });
       }
       r.pos = e;
+    } else if (tag === 0x1a) {
+      schemaUrl = r.string();
     } else r.skip(tag & 7);
   }
+  if (scopeError !== undefined) {
+    rejectSince(st, from, fromError, fromIndex, scopeError.field, scopeError.message);
+    return;
+  }
   // The scope may follow its records on the wire (protobuf field order is free).
-  for (let i = from; i < out.length; i++) out[i]!.logger = logger;
+  for (let i = from; i < out.length; i++) {
+    const e = out[i]!;
+    e.logger = logger;
+    if (version !== '') e.loggerVersion = version;
+    if (schemaUrl !== '') e.loggerSchemaUrl = schemaUrl;
+    if (scopeAttrs !== undefined) e.loggerAttributes = scopeAttrs;
+    if (dropped !== 0) e.loggerDroppedAttributesCount = dropped;
+  }
 }
 
-function readResourceLogs(r: Reader, end: number, out: LogEntry[], first: number, errors: EntryError[], defaults: { system: SystemCode; kind: KindCode }): void {
-  const resource: Record<string, unknown> = {};
+function readResourceLogs(r: Reader, end: number, st: State, system: SystemCode): void {
+  const resource = newMap();
+  let schemaUrl = '';
+  let dropped = 0;
+  let resourceError: FieldError | undefined;
+  const out = st.entries;
   const from = out.length;
+  const fromError = st.errors.length;
+  const fromIndex = st.index;
   while (r.pos < end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
@@ -305,16 +281,21 @@ function readResourceLogs(r: Reader, end: number, out: LogEntry[], first: number
       while (r.pos < e) {
         const t = r.uvarint();
         if (t === 0x0a) {
-          const k = readKeyValue(r, r.len() + r.pos);
-          resource[k] = kvValue;
-        }
+          const bad = readAttributeInto(r, resource, 'resource');
+          resourceError ??= bad;
+        } else if (t === 0x10) dropped = r.uvarint();
         else r.skip(t & 7);
       }
-    } else if (tag === 0x12) {
-      readScopeLogs(r, r.len() + r.pos, out, first, errors, defaults.kind);
+    } else if (tag === 0x12 || tag === LEGACY_SCOPE_LOGS_TAG) {
+      readScopeLogs(r, r.len() + r.pos, st);
+    } else if (tag === 0x1a) {
+      schemaUrl = r.string();
     } else r.skip(tag & 7);
   }
-  let system = defaults.system;
+  if (resourceError !== undefined) {
+    rejectSince(st, from, fromError, fromIndex, resourceError.field, resourceError.message);
+    return;
+  }
   const s = resource[ATTR_SYSTEM];
   if (s !== undefined) {
     delete resource[ATTR_SYSTEM];
@@ -324,6 +305,8 @@ function readResourceLogs(r: Reader, end: number, out: LogEntry[], first: number
     const e = out[i]!;
     e.resource = resource;
     e.system = system;
+    if (schemaUrl !== '') e.resourceSchemaUrl = schemaUrl;
+    if (dropped !== 0) e.resourceDroppedAttributesCount = dropped;
   }
 }
 
@@ -333,29 +316,64 @@ export interface OtlpDecoded {
   errors: EntryError[];
 }
 
+export interface OtlpDecodeOptions {
+  /** Deepest AnyValue nesting accepted (maps and arrays); deeper records are refused alone. Default 32. */
+  maxDepth?: number;
+}
+
+/**
+ * Number of LogRecords in an ExportLogsServiceRequest, counted from the framing
+ * alone (records are skipped by their length, nothing is built), so that a
+ * message of millions of tiny records can be refused before it costs memory.
+ * Throws WireError on broken framing.
+ */
+export function countOtlpRecords(payload: Buffer): number {
+  const r = new Reader(payload);
+  let count = 0;
+  while (r.pos < r.end) {
+    const tag = r.uvarint();
+    if (tag !== 0x0a) { r.skip(tag & 7); continue; }
+    const rlEnd = r.len() + r.pos;
+    while (r.pos < rlEnd) {
+      const t = r.uvarint();
+      if (t !== 0x12 && t !== LEGACY_SCOPE_LOGS_TAG) { r.skip(t & 7); continue; }
+      const slEnd = r.len() + r.pos;
+      while (r.pos < slEnd) {
+        const t2 = r.uvarint();
+        if (t2 === 0x12) count++;
+        r.skip(t2 & 7);
+      }
+      if (r.pos !== slEnd) throw new WireError('ScopeLogs runs past its length', r.pos);
+    }
+    if (r.pos !== rlEnd) throw new WireError('ResourceLogs runs past its length', r.pos);
+  }
+  return count;
+}
+
 /**
  * Decodes an ExportLogsServiceRequest. `defaults` fill what plain OTLP does not
  * carry (system from the topic; kind 'L'). Throws WireError on broken framing.
  */
-export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }): OtlpDecoded {
+export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }, options?: OtlpDecodeOptions): OtlpDecoded {
   const r = new Reader(payload);
-  const entries: LogEntry[] = [];
-  const errors: EntryError[] = [];
+  const st: State = { entries: [], errors: [], index: 0, kind: defaults.kind };
   const meta: BatchMeta = {};
   const metaTag = BATCH_META_FIELD * 8 + 2;
+  setMaxDepth(options?.maxDepth ?? DEFAULT_MAX_DEPTH);
   while (r.pos < r.end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
-      readResourceLogs(r, r.len() + r.pos, entries, 0, errors, defaults);
+      readResourceLogs(r, r.len() + r.pos, st, defaults.system);
     } else if (tag === metaTag) {
       const e = r.len() + r.pos;
       while (r.pos < e) {
         const t = r.uvarint();
         if (t === 0x0a) meta.producer = r.string();
         else if (t === 0x10) meta.seq = r.uvarint();
+        else if (t === 0x18) meta.recordsBefore = r.uvarint();
         else r.skip(t & 7); // future delivery fields
       }
     } else r.skip(tag & 7);
   }
-  return { entries, meta, errors };
+  return { entries: st.entries, meta, errors: st.errors };
 }

@@ -106,6 +106,23 @@ export class Writer {
     this.pos = pos;
   }
 
+  /** int64 varint of any 64-bit integer (two's complement for negatives); exact beyond 2^53. */
+  int64Big(x: bigint): void {
+    let v = BigInt.asUintN(64, x);
+    this.ensure(10);
+    while (v >= 0x80n) {
+      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.pos++] = Number(v);
+  }
+
+  fixed32(n: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(n >>> 0, this.pos);
+    this.pos += 4;
+  }
+
   double(n: number): void {
     this.ensure(8);
     this.buf.writeDoubleLE(n, this.pos);
@@ -255,6 +272,30 @@ export class Reader {
     return v;
   }
 
+  fixed32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /**
+   * Exact decimal of the int64 varint that starts at `start` (already read once by
+   * int64(), which is exact only within +-2^53). Rare path: BigInt is fine here.
+   */
+  int64DecimalAt(start: number): string {
+    const buf = this.buf;
+    let x = 0n;
+    let shift = 0n;
+    for (let p = start; p < start + 10; p++) {
+      const b = buf[p]!;
+      x |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) break;
+      shift += 7n;
+    }
+    return BigInt.asIntN(64, x).toString();
+  }
+
   /** fixed64 as its two 32-bit halves (the caller formats it; a number cannot hold it). */
   fixed64lo(): number {
     this.need(8);
@@ -319,9 +360,13 @@ export class Reader {
         this.need(8);
         this.pos += 8;
         return;
-      case 2:
-        this.pos += this.len();
+      case 2: {
+        // Read the length first: `this.pos += this.len()` would add it to the
+        // position from *before* the length varint, landing one byte short.
+        const n = this.len();
+        this.pos += n;
         return;
+      }
       case 5:
         this.need(4);
         this.pos += 4;

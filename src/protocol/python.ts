@@ -234,7 +234,7 @@ export function fromPythonRecord(record: unknown, topic: Topic): LogEntry {
   const attributes: Record<string, unknown> = Object.create(null);
   const resource: Record<string, unknown> = Object.create(null);
   const entry: LogEntry = {
-    v: 1,
+    v: 2,
     timeUnixNano,
     level,
     severity,

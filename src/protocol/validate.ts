@@ -8,7 +8,7 @@
  * may add optional fields without a version bump (see LOG_ENTRY_VERSION).
  */
 import type { EntryError } from './errors.js';
-import { LOG_ENTRY_VERSION, type LogEntry } from './log-entry.js';
+import { LOG_ENTRY_VERSION, LOG_ENTRY_VERSIONS_READ, type LogEntry } from './log-entry.js';
 import { isReservedAttribute } from './attributes.js';
 import { isPlainObject } from './plain-object.js';
 
@@ -71,8 +71,7 @@ const REPLACED_PROTOTYPE = 'expected plain data (string, number, boolean, null, 
 
 /** Only plain data reaches plugins: maps with the plain or a null prototype, never class instances. */
 function isDataObject(v: object): boolean {
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
+  return isPlainObject(v);
 }
 
 /** A problem found inside a value: the path below the value (innermost step first) and what. */
@@ -167,17 +166,21 @@ const SYSTEMS: Record<string, true> = { T: true, S: true, P: true };
 const KINDS: Record<string, true> = { L: true, P: true };
 const EVENTS: Record<string, true> = { enter: true, exit: true, fail: true };
 
-const OPTIONAL_STRINGS = ['task', 'span', 'parentSpan', 'path', 'key'] as const;
+const OPTIONAL_STRINGS = ['task', 'span', 'parentSpan', 'path', 'key', 'eventName', 'loggerVersion', 'loggerSchemaUrl', 'resourceSchemaUrl'] as const;
+/** OTLP uint32 fields. */
+const OPTIONAL_UINT32 = ['traceFlags', 'droppedAttributesCount', 'loggerDroppedAttributesCount', 'resourceDroppedAttributesCount'] as const;
+const MAX_UINT32 = 4294967295;
 
 /**
  * Returns a message for the first bad field, as [field, message], or undefined when
- * the record is a valid LogEntry. Normalises in place: a missing `v` becomes 1 and
+ * the record is a valid LogEntry. Normalises in place: a missing or older `v` becomes
+ * LOG_ENTRY_VERSION (a v1 record is a valid v2 record), and
  * optional fields sent as null are removed (other languages' encoders emit null).
  */
 function check(e: Record<string, unknown>): [string, string] | undefined {
   const v = e.v;
-  if (v === undefined) e.v = LOG_ENTRY_VERSION;
-  else if (v !== LOG_ENTRY_VERSION) return ['v', `unsupported record version ${describeValue(v)}, this reader knows ${LOG_ENTRY_VERSION}`];
+  if (v === undefined || (typeof v === 'number' && LOG_ENTRY_VERSIONS_READ.includes(v))) e.v = LOG_ENTRY_VERSION;
+  else return ['v', `unsupported record version ${describeValue(v)}, this reader knows ${LOG_ENTRY_VERSIONS_READ.join(' and ')}`];
 
   if (!isUnixNano(e.timeUnixNano)) return ['timeUnixNano', `expected nanoseconds as a decimal digit string, got ${describeValue(e.timeUnixNano)}`];
   if (typeof e.level !== 'string') return ['level', `expected a string, got ${describeValue(e.level)}`];
@@ -208,6 +211,18 @@ function check(e: Record<string, unknown>): [string, string] | undefined {
     if (x === null) delete e[f];
     else if (typeof x !== 'string') return [f, `expected a string, got ${describeValue(x)}`];
   }
+  for (const f of OPTIONAL_UINT32) {
+    const x = e[f];
+    if (x === undefined) continue;
+    if (x === null) delete e[f];
+    else if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > MAX_UINT32) return [f, `expected an integer 0..${MAX_UINT32}, got ${describeValue(x)}`];
+  }
+  const lfs = e.levelFromSeverity;
+  if (lfs === null || lfs === false) delete e.levelFromSeverity;
+  else if (lfs !== undefined && lfs !== true) return ['levelFromSeverity', `expected true or absent, got ${describeValue(lfs)}`];
+  const la = e.loggerAttributes;
+  if (la === null) delete e.loggerAttributes;
+  else if (la !== undefined && !isPlainObject(la)) return ['loggerAttributes', `expected an object, got ${describeValue(la)}`];
   const seq = e.seq;
   if (seq != null && (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)) {
     return ['seq', `expected a non-negative integer, got ${describeValue(seq)}`];
@@ -221,7 +236,8 @@ function check(e: Record<string, unknown>): [string, string] | undefined {
   const x = e.exception;
   if (x != null) {
     if (!isPlainObject(x)) return ['exception', `expected an object, got ${describeValue(x)}`];
-    if (typeof x.type !== 'string') return ['exception.type', `expected a string, got ${describeValue(x.type)}`];
+    if (x.type === null) delete x.type;
+    else if (x.type !== undefined && typeof x.type !== 'string') return ['exception.type', `expected a string, got ${describeValue(x.type)}`];
     if (typeof x.message !== 'string') return ['exception.message', `expected a string, got ${describeValue(x.message)}`];
     if (x.stack === null) delete x.stack;
     else if (x.stack !== undefined && typeof x.stack !== 'string') return ['exception.stack', `expected a string, got ${describeValue(x.stack)}`];

@@ -5,12 +5,19 @@
  * one synchronous loop loses everything past that. This one queues up to
  * `maxQueueSize` records (131,072 by default: about 55 MB at the 424 bytes a
  * queued record takes in bench/sdk-emit), counts what it must drop beyond
- * that, and exports full batches as soon as the application yields.
- * Records wait in a list of ready batches, so enqueue and dequeue are O(1).
+ * that, and exports full batches as soon as the application yields, one batch
+ * per event-loop turn so the application keeps its turns too.
+ *
+ * Counting is exact, record by record: an exporter whose FAILED result carries
+ * `error.droppedRecords` (distlog's ZmqLogRecordExporter does) lost only those
+ * records of the batch; any other failed export lost the whole batch. An exporter
+ * with `subscribeLateLoss()` reports records it lost after calling back (ZeroMQ
+ * still held them at its shutdown deadline). At shutdown, what is still queued at
+ * the deadline is dropped and counted.
  */
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { ForceFlushOptions, LogRecordExporter, LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 
 export interface BatchOptions {
   /** Where batches go. */
@@ -26,11 +33,16 @@ export interface BatchOptions {
 }
 
 export interface BatchStats {
+  /** Records waiting in the queue now. */
   queued: number;
+  /** Records the exporter took (for distlog's exporter: handed to ZeroMQ, not lost at close). */
   exported: number;
+  /** Records lost in this pipeline, each counted once: queue full, dropped by the exporter, or not delivered by the shutdown deadline. */
   dropped: number;
+  /** Of `dropped`: refused because the queue was full. */
+  droppedQueueFull: number;
+  /** Export calls that failed (in part or whole) or timed out. */
   failedExports: number;
-  failedRecords: number;
 }
 
 const DEFAULTS: Required<Omit<BatchOptions, 'exporter'>> = {
@@ -40,24 +52,41 @@ const DEFAULTS: Required<Omit<BatchOptions, 'exporter'>> = {
   exportTimeoutMillis: 10_000,
 };
 
+/**
+ * Exporters that accept a deadline in forceFlush/shutdown (`{ timeoutMillis }`, as
+ * OTel's processors take it), like ZmqLogRecordExporter. Others ignore the argument.
+ */
+type DeadlineAware = {
+  forceFlush(options?: ForceFlushOptions): Promise<void>;
+  shutdown(options?: ForceFlushOptions): Promise<void>;
+  subscribeLateLoss?(listener: (records: number) => void): void;
+};
+
 export class DistlogBatchProcessor implements LogRecordProcessor {
   private readonly opts: Required<Omit<BatchOptions, 'exporter'>>;
-  private readonly exporter: LogRecordExporter;
+  private readonly exporter: LogRecordExporter & DeadlineAware;
   private ready: ReadableLogRecord[][] = [];
   private filling: ReadableLogRecord[] = [];
   private queued = 0;
+  /** Records of the batch being exported now (part of `queued`). */
+  private inFlight = 0;
   private exporting = false;
   private drainScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
   private isShutdown = false;
-  private readonly counters = { exported: 0, dropped: 0, failedExports: 0, failedRecords: 0 };
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly counters = { exported: 0, dropped: 0, droppedQueueFull: 0, failedExports: 0 };
   private warnedDrop = false;
 
   constructor(options: BatchOptions) {
     const { exporter, ...rest } = options;
-    this.exporter = exporter;
+    this.exporter = exporter as LogRecordExporter & DeadlineAware;
     this.opts = { ...DEFAULTS, ...rest };
+    this.exporter.subscribeLateLoss?.((records) => {
+      this.counters.exported -= records;
+      this.counters.dropped += records;
+    });
   }
 
   stats(): BatchStats {
@@ -65,9 +94,13 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: SdkLogRecord): void {
-    if (this.isShutdown) return;
+    if (this.isShutdown) {
+      this.counters.dropped++;
+      return;
+    }
     if (this.queued >= this.opts.maxQueueSize) {
       this.counters.dropped++;
+      this.counters.droppedQueueFull++;
       if (!this.warnedDrop) {
         this.warnedDrop = true;
         diag.warn(`distlog: log queue full (${this.opts.maxQueueSize} records); dropping records until the exporter catches up`);
@@ -102,7 +135,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     }
   }
 
-  /** Export on the next turn, never inside the application's call. */
+  /** Export on a later turn, never inside the application's call, one batch per turn. */
   private scheduleDrain(): void {
     if (this.drainScheduled || this.exporting) return;
     this.drainScheduled = true;
@@ -127,32 +160,50 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     this.exporting = true;
     this.exportOne(batch, () => {
       this.exporting = false;
-      this.drain();
+      // Even when the exporter called back at once (no collector: it drops without
+      // waiting), the next batch waits for the next turn: the app keeps its turns.
+      this.scheduleDrain();
     });
   }
 
   private exportOne(batch: ReadableLogRecord[], done: () => void): void {
     let settled = false;
+    let timedOut = false;
     const finish = (result: ExportResult | undefined): void => {
-      if (settled) return;
+      if (settled) {
+        // A late answer after the timeout: correct the counts (the timeout assumed all lost).
+        if (timedOut && result !== undefined) {
+          const lost = lostRecords(result, batch.length);
+          this.counters.dropped -= batch.length - lost;
+          this.counters.exported += batch.length - lost;
+          timedOut = false;
+        }
+        return;
+      }
       settled = true;
       clearTimeout(deadline);
       this.queued -= batch.length;
-      if (result?.code === ExportResultCode.SUCCESS) {
-        this.counters.exported += batch.length;
-      } else {
+      this.inFlight = 0;
+      if (result === undefined) {
+        timedOut = true;
         this.counters.failedExports++;
-        this.counters.failedRecords += batch.length;
+        this.counters.dropped += batch.length;
+      } else {
+        const lost = lostRecords(result, batch.length);
+        this.counters.exported += batch.length - lost;
+        this.counters.dropped += lost;
+        if (result.code !== ExportResultCode.SUCCESS) this.counters.failedExports++;
       }
       done();
     };
     // Not unref'd: a flush waiting on this export must be able to see it time out.
     const deadline = setTimeout(() => finish(undefined), this.opts.exportTimeoutMillis);
+    this.inFlight = batch.length;
     try {
       this.exporter.export(batch, finish);
     } catch (err) {
       diag.error('distlog: exporter threw', err);
-      finish(undefined);
+      finish({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
     }
   }
 
@@ -162,24 +213,73 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     for (const w of waiters) w();
   }
 
-  /** Exports everything queued now; resolves when the queue is empty (or the exports failed). */
-  forceFlush(): Promise<void> {
+  /**
+   * Exports everything queued now, then flushes the exporter; resolves when done or
+   * at the deadline (records still queued then stay queued: flushing is not losing).
+   */
+  async forceFlush(options?: ForceFlushOptions): Promise<void> {
+    const timeoutMs = options?.timeoutMillis;
+    const deadlineAt = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+    await this.exportQueued(deadlineAt);
+    await this.exporter.forceFlush(remaining(deadlineAt));
+  }
+
+  private exportQueued(deadlineAt: number | undefined): Promise<void> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.sealFilling();
-    if (this.queued === 0) return this.exporter.forceFlush?.() ?? Promise.resolve();
-    return new Promise<void>((resolve) => {
+    if (this.queued === 0) return Promise.resolve();
+    const emptied = new Promise<void>((resolve) => {
       this.idleWaiters.push(resolve);
       this.drain();
-    }).then(() => this.exporter.forceFlush?.());
+    });
+    if (deadlineAt === undefined) return emptied;
+    return new Promise<void>((resolve) => {
+      // ref'd on purpose (the exit flush must not be cut short) and bounded by the deadline.
+      const t = setTimeout(resolve, Math.max(0, deadlineAt - performance.now()));
+      void emptied.then(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
   }
 
-  async shutdown(): Promise<void> {
-    if (this.isShutdown) return;
-    await this.forceFlush();
-    this.isShutdown = true;
-    await this.exporter.shutdown();
+  /**
+   * Delivers what is queued within the deadline (default: none, i.e. the
+   * exporter's own), then shuts the exporter down with the time left. Records
+   * still queued at the deadline are dropped and counted. Safe to call twice.
+   */
+  shutdown(options?: ForceFlushOptions): Promise<void> {
+    const timeoutMs = options?.timeoutMillis;
+    this.shutdownPromise ??= this.doShutdown(timeoutMs === undefined ? undefined : performance.now() + timeoutMs);
+    return this.shutdownPromise;
   }
+
+  private async doShutdown(deadlineAt: number | undefined): Promise<void> {
+    await this.exportQueued(deadlineAt);
+    this.isShutdown = true;
+    // Whatever is left was not delivered by the deadline (the batch in the
+    // exporter's hands, if any, is the exporter's to count).
+    const left = this.queued - this.inFlight;
+    if (left > 0) {
+      this.counters.dropped += left;
+      this.ready = [];
+      this.filling = [];
+      this.queued = this.inFlight;
+    }
+    await this.exporter.shutdown(remaining(deadlineAt));
+  }
+}
+
+function remaining(deadlineAt: number | undefined): ForceFlushOptions | undefined {
+  return deadlineAt === undefined ? undefined : { timeoutMillis: Math.max(0, deadlineAt - performance.now()) };
+}
+
+/** Records of a batch an export result says were lost. */
+function lostRecords(result: ExportResult, batchLength: number): number {
+  if (result.code === ExportResultCode.SUCCESS) return 0;
+  const n = (result.error as { droppedRecords?: unknown } | undefined)?.droppedRecords;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= batchLength ? n : batchLength;
 }

@@ -9,7 +9,8 @@
  *   the active scope, and hands records to one DistlogBatchProcessor per
  *   exporter (plus any extra processors), and makes it the global provider
  *   unless one is already installed;
- * - flushes on process exit with a deadline.
+ * - on process exit (beforeExit) delivers what was logged within its deadline
+ *   (shutdownTimeoutMs, 3 s by default) and counts the rest as dropped.
  *
  * Beside an existing OpenTelemetry setup, whatever that setup installed is
  * kept and `installed` says what register() did install; distlog's own
@@ -30,6 +31,9 @@ import { setPipeline } from './internal/pipeline.js';
 import { DistlogPropagator } from './propagator.js';
 import { ScopeProcessor } from './scope-processor.js';
 
+/** Default deadline of flush(), shutdown() and the exit flush. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 3000;
+
 export interface RegisterOptions {
   /** service.name of the resource. Default: $OTEL_SERVICE_NAME, else `unknown_service:node`. */
   serviceName?: string;
@@ -45,9 +49,18 @@ export interface RegisterOptions {
   level?: LevelName;
   /** Per-logger levels by name or glob: `{ 'db.*': 'debug' }`. */
   levels?: Record<string, LevelName>;
-  /** Flush when the event loop empties before exit. Default true. */
+  /**
+   * When the event loop empties before exit (`beforeExit`), shut the pipeline down:
+   * deliver what was logged, within shutdownTimeoutMs. Default true.
+   */
   flushOnExit?: boolean;
-  /** Deadline of that flush and of shutdown(). Default 2000 ms. */
+  /**
+   * Deadline of flush(), shutdown() and the exit flush. Within it, what was logged
+   * is delivered; what is not delivered by then is counted as dropped
+   * (`handle.stats()`), so an app with no collector exits within it. Default 3000 ms.
+   */
+  shutdownTimeoutMs?: number;
+  /** @deprecated the former name of shutdownTimeoutMs. */
   exitTimeoutMs?: number;
 }
 
@@ -55,7 +68,7 @@ export interface DistlogHandle {
   readonly provider: LoggerProvider;
   /** What register() installed globally (false: an existing setup kept its own). */
   readonly installed: { contextManager: boolean; propagator: boolean; loggerProvider: boolean };
-  /** Per-exporter queue counters, in the order of `exporters`. */
+  /** Per-exporter counters (queue, exported, dropped), in the order of `exporters`. */
   stats(): BatchStats[];
   /** Exports everything queued; resolves by the deadline at the latest. */
   flush(timeoutMs?: number): Promise<void>;
@@ -98,7 +111,7 @@ export function register(options: RegisterOptions = {}): DistlogHandle {
     diag.warn('distlog: register() called while already registered; returning the active handle');
     return active;
   }
-  const timeoutMs = options.exitTimeoutMs ?? 2000;
+  const timeoutMs = options.shutdownTimeoutMs ?? options.exitTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   const level = parseLevel(options.level);
   if (level || options.levels) levels.replace(level ?? parseLevel(process.env.DISTLOG_LEVEL) ?? 'info', options.levels ?? {});
@@ -127,23 +140,31 @@ export function register(options: RegisterOptions = {}): DistlogHandle {
   setPipeline({ resource, head: scopeProcessor });
 
   let stopped: Promise<void> | undefined;
+  // The process is ending: deliver or count, as shutdown() does. A mere flush would
+  // leave messages in ZeroMQ for its exit-time linger to discard uncounted.
   const onBeforeExit = (): void => {
     process.off('beforeExit', onBeforeExit);
-    void withDeadline(provider.forceFlush(), timeoutMs);
+    void handle.shutdown();
   };
   if (options.flushOnExit !== false) process.on('beforeExit', onBeforeExit);
 
+  // Our batch processors first (they honour the deadline record by record), then the provider's others.
+  const flushAll = (ms: number): Promise<void> =>
+    withDeadline(Promise.all([...batches.map((b) => b.forceFlush({ timeoutMillis: ms })), provider.forceFlush()]).then(() => undefined), ms);
   const handle: DistlogHandle = {
     provider,
     installed: { contextManager, propagator, loggerProvider },
     stats: () => batches.map((b) => b.stats()),
-    flush: (ms = timeoutMs) => withDeadline(provider.forceFlush(), ms),
-    forceFlush: (ms = timeoutMs) => withDeadline(provider.forceFlush(), ms),
+    flush: (ms = timeoutMs) => flushAll(ms),
+    forceFlush: (ms = timeoutMs) => flushAll(ms),
     sdkStats: () => sdkHealth.stats(),
     shutdown: (ms = timeoutMs) => {
       stopped ??= (async () => {
         process.off('beforeExit', onBeforeExit);
-        await withDeadline(provider.shutdown(), ms);
+        // The batch processors first, with the deadline; the provider's own
+        // shutdown then finds them done (their shutdown is idempotent).
+        await withDeadline(Promise.all(batches.map((b) => b.shutdown({ timeoutMillis: ms }))), ms + 100);
+        await withDeadline(provider.shutdown(), 100);
         if (active === handle) active = undefined;
         setPipeline(undefined);
         if (loggerProvider) logs.disable();

@@ -68,7 +68,8 @@ function recordBody(e: LogEntry, pad: string, head: string, ctx: Ctx, scopeConte
 function exception(e: LogEntry, pad: string, ctx: Ctx): void {
   const x = e.exception;
   if (!x) return;
-  const header = x.message === '' ? x.type : `${x.type}: ${x.message}`;
+  // the type is optional (OTLP producers may send only a message): nothing is invented
+  const header = x.type === undefined ? x.message : x.message === '' ? x.type : `${x.type}: ${x.message}`;
   const [first = '', ...more] = safeText(header).split('\n');
   ctx.lines.push(`${pad}${ctx.paint(RED, `! ${first}`)}`);
   for (const line of more) ctx.lines.push(`${pad}  ${ctx.paint(RED, line)}`);

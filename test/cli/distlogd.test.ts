@@ -104,6 +104,7 @@ test('a distlogd process receives ZMQ messages, writes JSON lines and console li
   assert.equal(run.out(), 'INFO  svc 0@5b5e8d3d   toplevel user=leo\nINFO  svc 0@5b5e8d3d/1     subtask arg=42\n');
 
   // A burst right before SIGTERM: the drain must get all of it to disk.
+  // On a P topic: the topic's system byte decides where records go, not the payload (issue 6).
   for (let i = 0; i < 50; i++) await push.send(goodMessage(Array.from({ length: 20 }, (_, j) => entry({ message: `burst ${i}.${j}`, system: 'P' })), 'P'));
   push.close();
   await new Promise((r) => setTimeout(r, 100));

@@ -42,17 +42,29 @@ test('compileFilter: logger globs match anywhere (dots included), level words ar
   assert.equal(compileFilter({ level: 'OFF' })!(entry({ severity: 24 })), false);
 });
 
-test('stats line: rates over the interval, per-plugin counters, bad input by reason', () => {
-  const plugin = { received: 10, filtered: 0, written: 8, dropped: 1, errors: 2, queued: 1, inFlight: 0 };
+test('stats line: rates over the interval, per-plugin counters, bad input by reason, delivery gaps, accept failures', () => {
+  const plugin = {
+    received: 10, filtered: 0, written: 8, dropped: 1, droppedFull: 0, rejected: 1, errors: 2,
+    queued: 1, queuedBytes: 300, inFlight: 0, heldMs: 2500, stalled: false,
+  };
+  const connections = { accepted: 3, disconnected: 1, acceptFailed: 0, handshakeFailed: 0 };
+  const totals = {
+    producers: 2, batches: 20, records: 2000, missingBatches: 3, missingRecordsEstimate: 300, missingBeforeFirstSeen: 4,
+    duplicateBatches: 0, restarts: 1, unidentifiedBatches: 0, unidentifiedRecords: 0, evictedProducers: 0,
+  };
   const prev: CollectorStats = {
     uptimeSeconds: 10,
-    receiver: { messages: 100, entries: 1000, bytes: 0, badMessages: 0, badEntries: 0 },
+    receiver: { messages: 100, entries: 1000, bytes: 0, badMessages: 0, badEntries: 0, connections },
     plugins: { file: plugin },
     badInput: {},
+    delivery: { totals, producers: [] },
   };
   const now: CollectorStats = { ...prev, uptimeSeconds: 12, receiver: { ...prev.receiver, messages: 120, entries: 3000 }, badInput: { json: 3, pickle: 1 } };
   assert.equal(
     formatStatsLine(now, prev),
-    'stats: 10 msg/s 1000 rec/s (total 120 msgs, 3000 recs) | file received=10 written=8 dropped=1 errors=2 queued=1 | bad: json=3 pickle=1',
+    'stats: 10 msg/s 1000 rec/s (total 120 msgs, 3000 recs) | file received=10 written=8 dropped=1 errors=2 queued=1 rejected=1 held=2.5s' +
+      ' | bad: json=3 pickle=1 | producers=2 missing=3 batches (~300 recs) before-first-seen=4 restarts=1',
   );
+  const failing = { ...now, receiver: { ...now.receiver, connections: { ...connections, acceptFailed: 7, lastAcceptError: 'EMFILE: Too many open files' } } };
+  assert.match(formatStatsLine(failing, prev), / \| accept failures=7 \(EMFILE: Too many open files\)$/);
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
+import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
 import { loadConfig, startCollector, type CollectorStats } from '../../src/collector/index.js';
 import { ProtocolError, decodeMessage, encodeBatch, formatTopic, type LogEntry } from '../../src/protocol/index.js';
 import { amplifiers, mutant, rng, seedSamples } from '../protocol/fuzz-corpus.js';
@@ -56,7 +57,7 @@ export async function runWireFuzz(o: WireFuzzOptions): Promise<WireFuzzResult> {
   const out = mkdtempSync(join(tmpdir(), 'distlog-fuzz-'));
   const config = await loadConfig({
     text: `receiver:\n  endpoints: [tcp://127.0.0.1:*]\n  maxMessageBytes: ${MAX_MESSAGE_BYTES}\nstats: { intervalSeconds: 0 }\nplugins:\n  - type: file\n    options: { directory: ${JSON.stringify(out)}, pattern: "{system}{kind}.jsonl" }\n`,
-  });
+  }, { plugins: BUILTIN_PLUGINS });
   fullGc();
   const heapBefore = process.memoryUsage().heapUsed;
   const rssStart = process.memoryUsage().rss;

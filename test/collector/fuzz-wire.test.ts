@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import type { LogEntry } from '../../src/protocol/index.js';
 import { runWireFuzz } from './fuzz-wire-run.js';
@@ -23,7 +24,7 @@ test(`wire fuzz: the collector counts every bad message, keeps its memory and st
   // every refusal counted, by the reason the decoder gives; nothing as 'internal'
   assert.deepEqual(Object.fromEntries(Object.entries(badInput).sort(([a], [b]) => (a < b ? -1 : 1))), r.expected.badInput);
   assert.equal(badInput.internal, undefined);
-  for (const reason of ['json', 'schema', 'topic', 'entry', 'size']) assert.ok((badInput[reason] ?? 0) > 0, `no "${reason}" refusal: ${JSON.stringify(badInput)}`);
+  for (const reason of ['json', 'schema', 'topic', 'entry', 'entry_count']) assert.ok((badInput[reason] ?? 0) > 0, `no "${reason}" refusal: ${JSON.stringify(badInput)}`);
   assert.equal(r.stats.receiver.messages, 1500 + 6 + 10);
   // every record that decoded was written, the valid ones sent last included
   assert.equal(r.stats.plugins.file!.written, r.expected.stored);
@@ -40,7 +41,7 @@ test('poison records in a burst cost only themselves: 10,000-deep attribute, ser
   const out = mkdtempSync(join(tmpdir(), 'distlog-poison-'));
   const config = await loadConfig({
     text: `receiver:\n  endpoints: [tcp://127.0.0.1:*]\nstats: { intervalSeconds: 0 }\nplugins:\n  - type: file\n    options: { directory: ${JSON.stringify(out)}, pattern: "{system}{kind}.jsonl" }\n`,
-  });
+  }, { plugins: BUILTIN_PLUGINS });
   const collector = await startCollector(config, { log: () => {} });
   try {
     const push = await pushSocket(collector.endpoints[0]!);

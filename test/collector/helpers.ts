@@ -8,7 +8,7 @@ let n = 0;
 export function entry(over: Partial<LogEntry> = {}): LogEntry {
   n++;
   return {
-    v: 1,
+    v: 2,
     timeUnixNano: '1795568645885001000',
     level: 'INFO',
     severity: 9,

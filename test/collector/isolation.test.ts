@@ -17,7 +17,7 @@ function balanced(c: PluginCounters): boolean {
   return c.received === c.written + c.dropped + c.queued + c.inFlight;
 }
 
-test('a hanging plugin and a throwing plugin never stall a healthy one', async () => {
+test('a hanging plugin and a throwing plugin never stall a healthy one (block lanes stop holding after blockTimeoutMs)', async () => {
   const good: LogEntry[] = [];
   let throwCalls = 0;
   const factories = [
@@ -30,15 +30,17 @@ test('a hanging plugin and a throwing plugin never stall a healthy one', async (
     })),
     plugin('good', () => ({ consume: (b) => void good.push(...b) })),
   ];
+  // Every lane is `block` (the default): the hung one holds the receiver until
+  // it has written nothing for blockTimeoutMs, then drops its newest entries.
   const text = [
     'receiver: { endpoints: ["tcp://127.0.0.1:*"] }',
     'stats: { intervalSeconds: 0 }',
     'shutdown: { drainTimeoutSeconds: 1 }',
     'plugins:',
     '  - type: hang',
-    '    queue: { maxEntries: 50, consumeTimeoutMs: 0 }',
+    '    queue: { maxEntries: 50, consumeTimeoutMs: 0, blockTimeoutMs: 300 }',
     '  - type: boom',
-    '    queue: { retry: { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 4 } }',
+    '    queue: { blockTimeoutMs: 300, retry: { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 4 } }',
     '  - type: good',
   ].join('\n');
   const lines: string[] = [];
@@ -46,23 +48,29 @@ test('a hanging plugin and a throwing plugin never stall a healthy one', async (
   const push = await pushSocket(handle.endpoints[0]!);
   try {
     for (let i = 0; i < 20; i++) await push.send(goodMessage(Array.from({ length: 10 }, (_, j) => entry({ message: `m${i}-${j}` }))));
-    await waitFor('healthy plugin got all 200', () => good.length === 200);
-    await waitFor('throwing plugin gave up on everything', () => handle.stats().plugins.boom!.dropped === 200);
+    await waitFor('healthy plugin got all 200', () => good.length === 200, 20_000);
+    await waitFor('throwing plugin gave up on everything', () => handle.stats().plugins.boom!.dropped === 200, 20_000);
 
     const s = handle.stats().plugins;
-    // hang: the first batch is stuck in consume(), 50 queued, the rest dropped at the full queue.
+    // hang: the first batch is stuck in consume(), the queue filled past 50
+    // (a block lane takes a whole message), then it stalled and dropped the rest.
     assert.equal(s.hang!.received, 200);
     assert.equal(s.hang!.written, 0);
     assert.ok(s.hang!.inFlight > 0);
-    assert.equal(s.hang!.queued, 50);
-    assert.equal(s.hang!.dropped, 200 - 50 - s.hang!.inFlight);
-    // boom: every batch tried 3 times, then dropped and counted.
+    assert.ok(s.hang!.queued >= 50, JSON.stringify(s.hang));
+    assert.equal(s.hang!.stalled, true);
+    assert.equal(s.hang!.dropped, 200 - s.hang!.queued - s.hang!.inFlight);
+    assert.equal(s.hang!.droppedFull, s.hang!.dropped);
+    assert.ok(s.hang!.heldMs >= 250, `held the receiver about blockTimeoutMs, got ${s.hang!.heldMs} ms`);
+    // boom: every batch tried 3 times, then isolation found nothing that goes
+    // through: the failure is the plugin's, nothing is labelled poison.
     assert.equal(s.boom!.written, 0);
+    assert.equal(s.boom!.rejected, 0);
     assert.equal(s.boom!.errors, throwCalls);
-    assert.equal(throwCalls % 3, 0);
     assert.equal(s.good!.written, 200);
     for (const c of Object.values(s)) assert.ok(balanced(c), JSON.stringify(c));
     assert.ok(lines.some((l) => l.startsWith('plugin boom: consume failed: backend down; attempt 1/3, retrying')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('plugin hang: wrote nothing for 300 ms while its queue is full; no longer holding the receiver')), lines.join('\n'));
   } finally {
     push.close();
   }

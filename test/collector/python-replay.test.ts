@@ -42,7 +42,7 @@ test('all Python distlog fixtures replayed over ZeroMQ are stored normalized; pi
   const stored = readFileSync(join(out, 'PL.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogEntry);
   assert.equal(stored.length, json.length);
   for (const e of stored) {
-    assert.equal(e.v, 1);
+    assert.equal(e.v, 2);
     assert.match(e.timeUnixNano, /^\d{19}$/);
     assert.ok([5, 9, 13, 17, 21].includes(e.severity), `${e.message}: severity ${e.severity}`);
   }

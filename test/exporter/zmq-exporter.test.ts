@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { Pull } from 'zeromq';
+import { Pull } from 'zeromq';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { decodeMessage, ENCODINGS } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
+import { plain } from '../protocol/plain.js';
 import { deadPort, providerFor, pullSocket, RESOURCE_ATTRS, sleep, SPAN_ID, spanContext, TRACE_ID } from './helpers.js';
 
 async function receive(pull: Pull): Promise<{ topic: string; entries: LogEntry[]; meta: { producer?: string; seq?: number } }> {
@@ -19,7 +20,8 @@ async function receive(pull: Pull): Promise<{ topic: string; entries: LogEntry[]
   const decoded = decodeMessage(frames);
   assert.deepEqual(decoded.errors, [], 'no record of the message was rejected');
   const t = decoded.topic;
-  return { topic: t.system + t.kind + t.encoding, entries: decoded.entries, meta: decoded.meta ?? {} };
+  // plain(): decoded OTLP maps have no prototype; deepEqual against literals needs ordinary objects.
+  return { topic: t.system + t.kind + t.encoding, entries: plain(decoded.entries), meta: decoded.meta ?? {} };
 }
 
 /** ReadableLogRecords made by the SDK itself, to hand to export() directly. */
@@ -177,9 +179,9 @@ test('a dead endpoint does not take a share: records go to the live one', async 
   }
 });
 
-test('with no collector, export calls back FAILED within the send timeout and counts the drops', async () => {
+test('with no collector, the first send waits the send timeout, then everything fails at once, counted', async () => {
   const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
-  const exporter = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 300 });
+  const exporter = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 300, warnOnDrop: false });
   try {
     const t0 = performance.now();
     // Five concurrent exports: one in the socket, four queued behind it. All
@@ -187,17 +189,73 @@ test('with no collector, export calls back FAILED within the send timeout and co
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => exportOnce(exporter, records(4))));
     const elapsed = performance.now() - t0;
     assert.ok(results.every((r) => r.code === ExportResultCode.FAILED));
-    assert.ok(results.every((r) => r.error instanceof Error && /300 ms/.test(r.error.message)), String(results[0]!.error));
-    assert.ok(elapsed >= 250 && elapsed < 1200, `took ${elapsed.toFixed(0)} ms`);
+    assert.ok(results.every((r) => (r.error as { droppedRecords?: number }).droppedRecords === 4), String(results[0]!.error));
+    assert.match(String(results[0]!.error), /300 ms/);
+    assert.ok(elapsed < 3000, `took ${elapsed.toFixed(0)} ms`);
+    // The breaker is open now: 100 more batches fail without waiting and without a message each.
+    const t1 = performance.now();
+    for (let i = 0; i < 100; i++) assert.equal((await exportOnce(exporter, records(2))).code, ExportResultCode.FAILED);
+    assert.ok(performance.now() - t1 < 1000, `100 exports took ${(performance.now() - t1).toFixed(0)} ms`);
     const s = exporter.stats();
-    assert.equal(s.droppedRecords, 20);
+    assert.equal(s.droppedRecords, 220);
+    assert.equal(s.droppedBy.timeout + s.droppedBy.unreachable, 220);
+    assert.equal(s.droppedBy.timeout, 4, 'one message timed out; the four queued behind it failed with it');
+    assert.equal(s.collectorReachable, false);
     assert.equal(s.sentRecords, 0);
-    assert.equal(s.failedMessages, 5);
-    assert.equal(s.failedExports, 5);
+    assert.equal(s.failedExports, 105);
     assert.equal(s.pendingMessages, 0);
     assert.match(String(s.lastError), /no collector/);
   } finally {
     await exporter.shutdown();
+  }
+});
+
+test('when the collector comes back the breaker closes and records flow again', async () => {
+  const port = await deadPort();
+  const endpoint = `tcp://127.0.0.1:${port}`;
+  const exporter = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 200, warnOnDrop: false });
+  const pull = new (await import('zeromq')).Pull({ linger: 0, receiveTimeout: 5000 });
+  try {
+    assert.equal((await exportOnce(exporter, records(3))).code, ExportResultCode.FAILED);
+    assert.equal(exporter.stats().collectorReachable, false);
+    await pull.bind(endpoint);
+    const t0 = performance.now();
+    while (!exporter.stats().collectorReachable && performance.now() - t0 < 5000) await sleep(50);
+    assert.equal(exporter.stats().collectorReachable, true, 'the probe saw the collector');
+    assert.equal((await exportOnce(exporter, records(2))).code, ExportResultCode.SUCCESS);
+    const m = await receive(pull);
+    assert.equal(m.entries.length, 2);
+    assert.equal(m.meta.seq, 1, 'the failed message consumed no sequence number: the collector sees no gap');
+    assert.equal(exporter.stats().droppedRecords, 3);
+    assert.equal(exporter.stats().sentRecords, 2);
+  } finally {
+    await exporter.shutdown();
+    pull.close();
+  }
+});
+
+test('records dropped for want of a collector are announced once on stderr, unless warnOnDrop is false', async () => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w);
+  };
+  process.on('warning', onWarning);
+  const endpoint = `tcp://127.0.0.1:${await deadPort()}`;
+  const loud = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 150 });
+  const quiet = new ZmqLogRecordExporter({ endpoint, sendTimeoutMs: 150, warnOnDrop: false });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await exportOnce(loud, records(5));
+      await exportOnce(quiet, records(5));
+    }
+    await sleep(20); // warnings are emitted on the next tick
+    const ours = warnings.filter((w) => (w as { code?: string }).code === 'DISTLOG_NO_COLLECTOR');
+    assert.equal(ours.length, 1);
+    assert.match(ours[0]!.message, new RegExp(`no collector answers at ${endpoint.replace(/\./g, '\\.')}; 5 log records dropped so far`));
+  } finally {
+    process.off('warning', onWarning);
+    await loud.shutdown();
+    await quiet.shutdown();
   }
 });
 
@@ -240,14 +298,15 @@ test('shutdown is safe twice, fails later exports, and forceFlush resolves', asy
   pull.close();
 });
 
-test('shutdown with a send blocked on a missing collector returns within the bound', async () => {
-  const exporter = new ZmqLogRecordExporter({ endpoint: `tcp://127.0.0.1:${await deadPort()}`, sendTimeoutMs: 400 });
+test('shutdown with a send blocked on a missing collector keeps its deadline and counts the records', async () => {
+  const exporter = new ZmqLogRecordExporter({ endpoint: `tcp://127.0.0.1:${await deadPort()}`, sendTimeoutMs: 5000, warnOnDrop: false });
   const pending = exportOnce(exporter, records(2));
   const t0 = performance.now();
-  await exporter.shutdown();
-  assert.ok(performance.now() - t0 < 1500);
+  await exporter.shutdown({ timeoutMillis: 300 });
+  assert.ok(performance.now() - t0 < 2000, `shutdown took ${(performance.now() - t0).toFixed(0)} ms`);
   assert.equal((await pending).code, ExportResultCode.FAILED);
   assert.equal(exporter.stats().droppedRecords, 2);
+  assert.equal(exporter.stats().droppedBy.shutdown, 2);
 });
 
 test('an unencodable record is dropped alone; its batch-mates are sent', async () => {
@@ -264,6 +323,7 @@ test('an unencodable record is dropped alone; its batch-mates are sent', async (
     logger.emit({ body: 'good 2' });
     const result = await exportOnce(exporter, memory.getFinishedLogRecords());
     assert.equal(result.code, ExportResultCode.FAILED, 'the caller learns that a record was lost');
+    assert.equal((result.error as { droppedRecords?: number }).droppedRecords, 1, 'and that it was one record, not the batch');
     const m = await receive(pull);
     assert.deepEqual(m.entries.map((e) => e.message), ['good 1', 'good 2']);
     assert.equal(exporter.stats().droppedRecords, 1);
@@ -276,13 +336,110 @@ test('an unencodable record is dropped alone; its batch-mates are sent', async (
 
 test('bad options are reported together at construction', () => {
   assert.throws(
-    () => new ZmqLogRecordExporter({ endpoint: ['127.0.0.1:5010'], system: 'X' as never, sendTimeoutMs: -5, lingerMs: 1.5 }),
+    () => new ZmqLogRecordExporter({ endpoint: ['127.0.0.1:5010'], system: 'X' as never, sendTimeoutMs: -5, maxMessageBytes: 1.5, sendHighWaterMark: 0 }),
     (err: Error) => {
       assert.match(err.message, /endpoint: "127\.0\.0\.1:5010"/);
       assert.match(err.message, /system: "X"/);
       assert.match(err.message, /sendTimeoutMs: -5/);
-      assert.match(err.message, /lingerMs: 1\.5/);
+      assert.match(err.message, /maxMessageBytes: 1\.5/);
+      assert.match(err.message, /sendHighWaterMark: 0 is not an integer >= 1/);
       return true;
     },
   );
+});
+
+test('a collector that is behind at shutdown: every record is either received or counted as dropped, none both', async () => {
+  // A PULL that reads nothing until the exporter is closed: ZeroMQ's and TCP's
+  // buffers fill, and the shutdown deadline passes with messages still queued.
+  const pull = new Pull({ linger: 0, receiveHighWaterMark: 2, receiveTimeout: 1500 });
+  await pull.bind('tcp://127.0.0.1:*');
+  const exporter = new ZmqLogRecordExporter({ endpoint: pull.lastEndpoint!, sendTimeoutMs: 30_000, warnOnDrop: false });
+  const batch = records(200, { pad: 'p'.repeat(2000) }); // ~420 KB per message
+  const total = 40 * batch.length;
+  const results: Promise<ExportResult>[] = [];
+  try {
+    await sleep(200);
+    for (let i = 0; i < 40; i++) results.push(exportOnce(exporter, batch));
+    await sleep(300);
+    await exporter.shutdown({ timeoutMillis: 300 });
+    await Promise.all(results);
+    let received = 0;
+    let lastSeq = 0;
+    for (;;) {
+      let m;
+      try {
+        m = await receive(pull);
+      } catch {
+        break;
+      }
+      received += m.entries.length;
+      assert.equal(m.meta.seq, lastSeq + 1, 'no sequence gap: what the producer sent, the collector got');
+      lastSeq = m.meta.seq!;
+    }
+    const s = exporter.stats();
+    const detail = `sent ${s.sentRecords}, received ${received}, dropped ${s.droppedRecords}, in doubt ${s.inDoubtRecords}`;
+    assert.ok(s.droppedRecords > 0, 'the deadline passed with records undelivered');
+    // Every record is sent, dropped or (at most one message) in doubt; the collector
+    // got every sent record, and the in-doubt message or not, nothing else.
+    assert.equal(s.sentRecords + s.droppedRecords + s.inDoubtRecords, total, detail);
+    assert.ok(s.inDoubtRecords <= batch.length, detail);
+    assert.ok(received === s.sentRecords || received === s.sentRecords + s.inDoubtRecords, detail);
+  } finally {
+    pull.close();
+  }
+});
+
+test('a collector that keeps up: shutdown delivers everything and ends the stream with an empty batch', async () => {
+  const { pull, endpoint } = await pullSocket();
+  const exporter = new ZmqLogRecordExporter({ endpoint, producerId: 'tail' });
+  await sleep(100);
+  for (let i = 0; i < 5; i++) assert.equal((await exportOnce(exporter, records(100))).code, ExportResultCode.SUCCESS);
+  await exporter.shutdown();
+  const seen: Array<[number, number]> = [];
+  for (let i = 0; i < 6; i++) {
+    const m = await receive(pull);
+    seen.push([m.meta.seq!, m.entries.length]);
+  }
+  assert.deepEqual(seen, [[1, 100], [2, 100], [3, 100], [4, 100], [5, 100], [6, 0]]);
+  assert.equal(exporter.stats().sentRecords, 500);
+  assert.equal(exporter.stats().droppedRecords, 0);
+  assert.equal(exporter.stats().inDoubtRecords, 0);
+  pull.close();
+});
+
+test('a collector that stops reading: after one send timeout records are dropped at once, counted; when it reads again they flow', async () => {
+  const pull = new Pull({ linger: 0, receiveHighWaterMark: 1, receiveTimeout: 3000 });
+  await pull.bind('tcp://127.0.0.1:*');
+  const exporter = new ZmqLogRecordExporter({ endpoint: pull.lastEndpoint!, sendTimeoutMs: 300, warnOnDrop: false });
+  try {
+    await sleep(200);
+    const big = records(200, { pad: 'p'.repeat(5000) }); // ~1 MB per message: TCP buffers fill fast
+    const t0 = performance.now();
+    for (let i = 0; i < 30; i++) await exportOnce(exporter, big);
+    const s = exporter.stats();
+    assert.ok(s.droppedBy.timeout > 0, JSON.stringify(s.droppedBy));
+    assert.ok(performance.now() - t0 < 10_000, 'one timeout, not one per batch');
+    // It reads again: the probe sees it, the next messages go through.
+    let got = 0;
+    const reading = (async () => {
+      for (;;) {
+        try {
+          got += (await receive(pull)).entries.length;
+        } catch {
+          return;
+        }
+      }
+    })();
+    const t1 = performance.now();
+    while (!exporter.stats().collectorReachable && performance.now() - t1 < 5000) await sleep(20);
+    assert.equal((await exportOnce(exporter, records(3))).code, ExportResultCode.SUCCESS);
+    await exporter.shutdown();
+    await reading;
+    const end = exporter.stats();
+    assert.equal(got, end.sentRecords, JSON.stringify(end));
+    assert.equal(end.sentRecords + end.droppedRecords + end.inDoubtRecords, 30 * 200 + 3);
+  } finally {
+    await exporter.shutdown();
+    pull.close();
+  }
 });

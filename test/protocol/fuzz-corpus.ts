@@ -195,7 +195,7 @@ export function amplifiers(bytes: number): Sample[] {
   ];
 }
 
-const CODES = new Set(['frames', 'topic', 'size', 'encoding', 'pickle', 'json', 'schema']);
+const CODES = new Set(['frames', 'topic', 'size', 'entry_count', 'encoding', 'pickle', 'json', 'schema']);
 
 /**
  * Decodes one message and checks the decoder's contract: it returns records every

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MAP_PROTOTYPE } from '../../src/protocol/plain-object.js';
 import { ProtocolError, decodeMessage, encodeBatch, formatTopic, type LogEntry } from '../../src/protocol/index.js';
 import { entry } from './sample.js';
 
@@ -47,8 +48,9 @@ test('__proto__ keys stay data: no record gains a prototype or inherited fields'
   // (until the OTLP decoder defines such keys as data, such a record is refused, never passed on)
   const o = decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding: 'O' }), encodeBatch([JSON.parse(JSON.stringify(e)) as LogEntry, entry({ message: 'next' })], 'O')]);
   for (const x of o.entries) {
-    assert.ok([Object.prototype, null].includes(Object.getPrototypeOf(x.attributes)), x.message);
-    assert.ok([Object.prototype, null].includes(Object.getPrototypeOf(x.resource)), x.message);
+    // the OTLP decoder's maps have MAP_PROTOTYPE: an empty object with a null prototype
+    assert.ok([Object.prototype, null, MAP_PROTOTYPE].includes(Object.getPrototypeOf(x.attributes)), x.message);
+    assert.ok([Object.prototype, null, MAP_PROTOTYPE].includes(Object.getPrototypeOf(x.resource)), x.message);
     assert.equal((x.attributes as { polluted?: unknown }).polluted, undefined);
   }
   assert.ok(o.entries.some((x) => x.message === 'next'), 'its neighbour is kept');
@@ -59,23 +61,23 @@ test('a JSON message with more records than maxEntries is refused whole, before 
   const many = Buffer.from(`{"v":1,"entries":[${'{},'.repeat(100_000)}{}]}`);
   assert.throws(() => decodeMessage([PLJ, many]), (err: unknown) => {
     assert.ok(err instanceof ProtocolError);
-    assert.equal(err.code, 'size');
+    assert.equal(err.code, 'entry_count');
     assert.equal(err.message, 'topic "PLJ": more than 100000 records in one message (maxEntries)');
     return true;
   });
   // found by a byte scan before parsing: 16 MB of `{},` once cost 500 MB and seconds in JSON.parse alone
   const huge = Buffer.from(`{"v":1,"entries":[${'{},'.repeat(5_000_000)}{}]}`);
   const t0 = performance.now();
-  assert.throws(() => decodeMessage([PLJ, huge]), { code: 'size' });
+  assert.throws(() => decodeMessage([PLJ, huge]), { code: 'entry_count' });
   assert.ok(performance.now() - t0 < 2000, `${(performance.now() - t0).toFixed(0)} ms`);
   // strings and nested arrays are not counted as records
   const tricky = envelope([entry({ attributes: { list: Array.from({ length: 50 }, (_, i) => i), text: '[1,2,3,4,5,6,7,8]' } })]);
   assert.equal(decodeMessage([PLJ, tricky], { maxEntries: 1 }).entries.length, 1);
-  assert.throws(() => decodeMessage([PLJ, envelope([entry(), entry(), entry()])], { maxEntries: 2 }), { code: 'size' });
+  assert.throws(() => decodeMessage([PLJ, envelope([entry(), entry(), entry()])], { maxEntries: 2 }), { code: 'entry_count' });
   assert.equal(decodeMessage([PLJ, envelope([entry(), entry()])], { maxEntries: 2 }).entries.length, 2);
   const o = formatTopic({ system: 'P', kind: 'L', encoding: 'O' });
   assert.throws(() => decodeMessage([o, encodeBatch([entry(), entry(), entry()], 'O')], { maxEntries: 2 }), {
-    code: 'size', message: 'topic "PLO": 3 records, more than the limit of 2 (maxEntries)',
+    code: 'entry_count', message: 'topic "PLO": 3 records in one message exceed the limit of 2 (maxEntries)',
   });
 });
 

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { Reader, Writer, decimalToU64, u64ToDecimal } from '../../src/protocol/proto-wire.js';
 import { ProtocolError, decodeMessage, encodeBatch, formatTopic } from '../../src/protocol/index.js';
 import { variety } from './sample.js';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 
 test('uint64 decimal <-> 32-bit halves is exact across the range', () => {
   const cases = ['0', '1', '4294967295', '4294967296', '9007199254740991', '9007199254740993', '1795568645885001234',
@@ -82,4 +86,41 @@ test('corrupted payloads only ever fail as ProtocolError (fuzz)', () => {
       }
     }
   }
+});
+
+test('skip() lands exactly after an unknown length-delimited field, whatever its length prefix size', () => {
+  for (const size of [0, 1, 5, 127, 128, 300, 16384]) {
+    const w = new Writer(8);
+    w.byte(0x7a); // field 15, wire type 2: unknown to every reader here
+    w.uvarint(size);
+    for (let i = 0; i < size; i++) w.byte(0xff);
+    w.byte(0x08); // field 1, varint 42: must be read after the skip
+    w.uvarint(42);
+    const r = new Reader(w.finish());
+    const tag = r.uvarint();
+    r.skip(tag & 7);
+    assert.equal(r.uvarint(), 0x08, `size ${size}`);
+    assert.equal(r.uvarint(), 42);
+    assert.equal(r.pos, r.end);
+  }
+});
+
+test('regression: real SDK bytes with a scope version, schema URLs and an event name decode whole', () => {
+  // Bytes from the official OpenTelemetry JS serializer. Each of these fields was
+  // once skipped one byte short, which failed the batch or rejected the record.
+  const memory = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'svc' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' }),
+    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+  });
+  const logger = provider.getLogger('lib', '4.5.6', { schemaUrl: 'https://opentelemetry.io/schemas/1.27.0' });
+  logger.emit({ severityNumber: SeverityNumber.INFO, body: 'one', eventName: 'app.started', attributes: { k: 'v' } });
+  logger.emit({ severityNumber: SeverityNumber.WARN, body: 'two' });
+  const bytes = ProtobufLogsSerializer.serializeRequest(memory.getFinishedLogRecords())!;
+  const d = decodeMessage([formatTopic({ system: 'P', kind: 'L', encoding: 'O' }), bytes]);
+  assert.deepEqual(d.errors, []);
+  assert.deepEqual(d.entries.map((e) => [e.message, e.logger, e.loggerVersion, e.loggerSchemaUrl, e.resourceSchemaUrl, e.eventName, e.attributes.k]), [
+    ['one', 'lib', '4.5.6', 'https://opentelemetry.io/schemas/1.27.0', 'https://opentelemetry.io/schemas/1.26.0', 'app.started', 'v'],
+    ['two', 'lib', '4.5.6', 'https://opentelemetry.io/schemas/1.27.0', 'https://opentelemetry.io/schemas/1.26.0', undefined, undefined],
+  ]);
 });

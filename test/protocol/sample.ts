@@ -6,7 +6,7 @@ export const resource = { 'service.name': 'checkout', 'host.name': 'vm', 'proces
 
 export function entry(over: Partial<LogEntry> = {}): LogEntry {
   return {
-    v: 1,
+    v: 2,
     timeUnixNano: '1795568645885001234',
     level: 'INFO',
     severity: 9,

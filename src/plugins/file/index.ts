@@ -11,4 +11,7 @@ export const filePlugin: PluginFactory<typeof FileOptionsSchema> = {
 
 export { FileSink } from './sink.js';
 export { FileOptionsSchema, FILE_DEFAULTS, PLACEHOLDERS } from './config.js';
+export type { FileSinkSeams } from './sink.js';
+export { nodeFileSystem } from './jsonl-file.js';
+export type { FileSystem, FileHandleLike } from './jsonl-file.js';
 export type { FileOptions, FsyncPolicy } from './config.js';

@@ -3,22 +3,48 @@
  * name pattern (system, kind, date), rotation by size (the full file is
  * renamed `name.N.ext`, N = 1, 2, ... oldest first, and a fresh file takes
  * the name, so `tail -F` keeps following) and by day (a new {date}).
- * Each consumed batch costs one async write per target file.
+ *
+ * Per consumed batch: the entries are encoded by one JsonLineWriter into one
+ * reusable buffer (no string per record) and written with one async write per
+ * target file. A batch is all or nothing on disk: if any write fails (ENOSPC,
+ * EIO) every file it touched is cut back to where it was, the error goes to the
+ * router, which retries the whole batch and counts it dropped in the end, so
+ * the counters always match the lines on disk and a retry writes no duplicate.
+ * A record that cannot be encoded (nested too deep, a throwing getter) is
+ * dropped alone and reported as such; its neighbours are written.
  */
-import { readdir, rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { JsonLineWriter } from '../../protocol/json-line.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
-import type { PluginContext, PluginInstance } from '../api.js';
+import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
 import type { FileOptions } from './config.js';
-import { JsonlFile } from './jsonl-file.js';
+import { JsonlFile, nodeFileSystem, type FileSystem } from './jsonl-file.js';
+import { RefusalReporter } from './refusals.js';
 
 const SYSTEM_NAMES: Record<string, string> = { T: 'test', S: 'staging', P: 'production' };
 const KIND_NAMES: Record<string, string> = { L: 'log', P: 'perf' };
+
+export interface FileSinkSeams {
+  /** Clock, so day rotation can be tested. */
+  now?: () => number;
+  /** File system, so a failing disk can be tested without one. */
+  fs?: FileSystem;
+}
+
+/** Sizes of the files a batch touched before it: what to cut them back to if it fails. */
+type Undo = Map<JsonlFile, number>;
 
 export class FileSink implements PluginInstance {
   readonly directory: string;
   private readonly files = new Map<string, JsonlFile>();
   private readonly nextIndex = new Map<string, number>();
+  private readonly writer = new JsonLineWriter({ initialBytes: 256 * 1024 });
+  /** End offset of each line in the writer's buffer, for splitting at rotation. */
+  private readonly lineEnds: number[] = [];
+  private readonly refusals: RefusalReporter;
+  private readonly now: () => number;
+  private readonly fs: FileSystem;
   private timer: NodeJS.Timeout | undefined;
   private date = '';
   private dateEnds = 0;
@@ -27,10 +53,12 @@ export class FileSink implements PluginInstance {
   constructor(
     private readonly opts: FileOptions,
     private readonly ctx: Pick<PluginContext, 'baseDir' | 'logger'>,
-    /** Clock, injectable so day rotation can be tested. */
-    private readonly now: () => number = Date.now,
+    seams: FileSinkSeams = {},
   ) {
     this.directory = resolve(ctx.baseDir, opts.directory);
+    this.now = seams.now ?? Date.now;
+    this.fs = seams.fs ?? nodeFileSystem;
+    this.refusals = new RefusalReporter(ctx.logger);
   }
 
   describe(): string {
@@ -38,8 +66,28 @@ export class FileSink implements PluginInstance {
     return `JSON lines to ${join(this.directory, this.opts.pattern)} (${rot}, fsync ${this.opts.fsync})`;
   }
 
-  start(): void {
-    if (this.opts.fsync === 'interval') {
+  /** Creates the directory and proves it writable, so a wrong path fails the start, not the first batch. */
+  async start(): Promise<void> {
+    const dir = this.directory;
+    try {
+      await this.fs.mkdir(dir);
+    } catch (err) {
+      // mkdir -p on a read-only parent says ENOENT: name the folder that stopped it.
+      let parent = dirname(dir);
+      while (!existsSync(parent) && parent !== dirname(parent)) parent = dirname(parent);
+      throw new Error(`cannot create directory ${dir} (nearest existing folder ${parent} is not writable?): ${(err as Error).message}`);
+    }
+    const probe = join(dir, `.distlogd-write-check-${process.pid}`);
+    try {
+      // Creating a file needs the rights (and a writable mount) that the output files
+      // need; it writes no data, so a disk that is full for now does not stop the start.
+      const h = await this.fs.open(probe, 'w');
+      await h.close();
+      await this.fs.unlink(probe);
+    } catch (err) {
+      throw new Error(`cannot write to directory ${dir}: ${(err as Error).message}`);
+    }
+    if (this.opts.fsync === 'interval' && !this.timer) {
       this.timer = setInterval(() => void this.syncAll().catch((e: Error) => this.ctx.logger.warn(`fsync: ${e.message}`)), this.opts.fsyncIntervalMs);
       this.timer.unref();
     }
@@ -71,55 +119,98 @@ export class FileSink implements PluginInstance {
     });
   }
 
-  async consume(batch: readonly LogEntry[]): Promise<void> {
+  async consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     if (this.stopped) throw new Error('file plugin is shut down');
+    if (batch.length === 0) return;
     const before = this.date;
     const date = this.currentDate();
     if (before && date !== before) await this.closeAll();
-    const groups = new Map<string, string[]>();
-    for (const e of batch) {
-      const k = e.system + e.kind;
-      let lines = groups.get(k);
-      if (!lines) groups.set(k, (lines = []));
-      lines.push(JSON.stringify(e));
-    }
-    for (const [k, lines] of groups) await this.append(this.fileName(k[0]!, k[1]!, date), lines);
-    if (this.opts.fsync === 'batch') await this.syncAll();
-  }
-
-  private async append(name: string, lines: string[]): Promise<void> {
-    let file = await this.open(name);
-    const max = this.opts.maxBytes;
-    const whole = Buffer.from(lines.join('\n') + '\n', 'utf8');
-    // The common case: the whole batch fits, one encode and one write, no per-line sizing.
-    if (!max || file.size + whole.length <= max) return file.write(whole);
-    let chunk: string[] = [];
-    let chunkBytes = 0;
-    for (const line of lines) {
-      const n = Buffer.byteLength(line) + 1;
-      if (file.size + chunkBytes + n > max && file.size + chunkBytes > 0) {
-        if (chunk.length) await file.write(chunk.join('\n') + '\n');
-        chunk = [];
-        chunkBytes = 0;
-        file = await this.rotate(name, file);
+    const undo: Undo = new Map();
+    let dropped = 0;
+    try {
+      const first = batch[0]!;
+      let uniform = true;
+      for (let i = 1; i < batch.length && uniform; i++) uniform = batch[i]!.system === first.system && batch[i]!.kind === first.kind;
+      if (uniform) {
+        dropped += await this.writeGroup(this.fileName(first.system, first.kind, date), batch, undo);
+      } else {
+        const groups = new Map<string, LogEntry[]>();
+        for (const e of batch) {
+          const k = e.system + e.kind;
+          let list = groups.get(k);
+          if (!list) groups.set(k, (list = []));
+          list.push(e);
+        }
+        for (const [k, list] of groups) dropped += await this.writeGroup(this.fileName(k[0]!, k[1]!, date), list, undo);
       }
-      chunk.push(line);
-      chunkBytes += n;
+      if (this.opts.fsync === 'batch') await Promise.all([...undo.keys()].map((f) => f.sync()));
+    } catch (err) {
+      await this.rollback(undo);
+      throw err;
+    } finally {
+      this.writer.reset();
+      this.writer.trim();
     }
-    if (chunk.length) await file.write(chunk.join('\n') + '\n');
+    this.refusals.flush();
+    return dropped ? { dropped } : undefined;
   }
 
-  private async open(name: string): Promise<JsonlFile> {
+  /** Encodes and appends one file's entries; returns how many could not be encoded. */
+  private async writeGroup(name: string, entries: readonly LogEntry[], undo: Undo): Promise<number> {
+    const w = this.writer;
+    const ends = this.lineEnds;
+    w.reset();
+    ends.length = 0;
+    let refused = 0;
+    for (const e of entries) {
+      try {
+        w.appendLine(e);
+        ends.push(w.pos);
+      } catch (err) {
+        refused++;
+        this.refusals.note(e, err);
+      }
+    }
+    if (ends.length === 0) return refused;
+    let file = await this.open(name, undo);
+    const max = this.opts.maxBytes;
+    // The common case: everything fits, one write.
+    if (!max || file.size + w.pos <= max) {
+      await file.append(w.buf, 0, w.pos);
+      return refused;
+    }
+    let from = 0;
+    let i = 0;
+    while (i < ends.length) {
+      let to = from;
+      while (i < ends.length && file.size + (ends[i]! - from) <= max) to = ends[i++]!;
+      if (to === from) {
+        if (file.size > 0) {
+          file = await this.rotate(name, file, undo);
+          continue;
+        }
+        to = ends[i++]!; // one line longer than maxBytes: it gets a file of its own
+      }
+      await file.append(w.buf, from, to);
+      from = to;
+      if (i < ends.length) file = await this.rotate(name, file, undo);
+    }
+    return refused;
+  }
+
+  private async open(name: string, undo: Undo): Promise<JsonlFile> {
     let file = this.files.get(name);
     if (!file) {
-      file = await JsonlFile.open(join(this.directory, name));
+      const path = join(this.directory, name);
+      file = await JsonlFile.open(this.fs, path, dirname(path));
       this.files.set(name, file);
     }
+    if (!undo.has(file)) undo.set(file, file.size);
     return file;
   }
 
   /** Renames the full file to the next free `base.N.ext` and opens a fresh one. */
-  private async rotate(name: string, file: JsonlFile): Promise<JsonlFile> {
+  private async rotate(name: string, file: JsonlFile, undo: Undo): Promise<JsonlFile> {
     await file.close(this.opts.fsync !== 'never');
     this.files.delete(name);
     const ext = extname(name);
@@ -130,15 +221,29 @@ export class FileSink implements PluginInstance {
       const dir = dirname(file.path);
       const prefix = basename(stem) + '.';
       n = 1;
-      for (const f of await readdir(dir)) {
+      for (const f of await this.fs.readdir(dir)) {
         if (!f.startsWith(prefix) || !f.endsWith(ext)) continue;
         const idx = Number(f.slice(prefix.length, f.length - ext.length));
         if (Number.isInteger(idx) && idx >= n) n = idx + 1;
       }
     }
     this.nextIndex.set(name, n + 1);
-    await rename(file.path, join(this.directory, `${stem}.${n}${ext}`));
-    return this.open(name);
+    const rotated = join(this.directory, `${stem}.${n}${ext}`);
+    await this.fs.rename(file.path, rotated);
+    // A rollback of this batch must find the file under its new name.
+    file.path = rotated;
+    return this.open(name, undo);
+  }
+
+  /** Cuts every file the failed batch touched back to its size before the batch. */
+  private async rollback(undo: Undo): Promise<void> {
+    for (const [file, size] of undo) {
+      try {
+        await file.truncateTo(size);
+      } catch (err) {
+        this.ctx.logger.error(`could not undo a failed batch in ${file.path} (cut back to ${size} bytes): ${(err as Error).message}`);
+      }
+    }
   }
 
   private async syncAll(): Promise<void> {

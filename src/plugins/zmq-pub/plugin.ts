@@ -28,7 +28,7 @@ import { encodeBatch } from '../../protocol/encode.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { levelNameFromSeverity } from '../../protocol/levels.js';
 import { pubTopicText } from '../../protocol/pub-topic.js';
-import type { PluginContext, PluginInstance } from '../api.js';
+import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
 import type { ZmqPubOptions } from './schema.js';
 
 /** What this side of the feed can count. */
@@ -124,7 +124,8 @@ export class ZmqPubSink implements PluginInstance {
     return false;
   }
 
-  async consume(batch: readonly LogEntry[]): Promise<void> {
+  /** Records ZeroMQ refused or that could not be encoded are reported as dropped, so the collector's counters show them too. */
+  async consume(batch: readonly LogEntry[]): Promise<ConsumeResult> {
     const socket = this.socket;
     if (this.stopped || !socket) throw new Error(this.stopped ? 'zmq-pub plugin is shut down' : 'zmq-pub plugin not started');
     const groups = new Map<string, Group>();
@@ -135,6 +136,7 @@ export class ZmqPubSink implements PluginInstance {
       else groups.set(key, { first: e, entries: [e] });
     }
     const max = this.opts.maxEntriesPerMessage;
+    const lostBefore = this.c.failedEntries + this.c.encodeErrors;
     for (const { first, entries } of groups.values()) {
       const topic = pubTopicText({ system: first.system, kind: first.kind, encoding: this.opts.encoding, service: serviceOf(first), severity: first.severity });
       if (!this.wanted(topic)) {
@@ -145,6 +147,7 @@ export class ZmqPubSink implements PluginInstance {
         await this.publish(socket, topic, entries.length <= max ? entries : entries.slice(i, i + max));
       }
     }
+    return { dropped: this.c.failedEntries + this.c.encodeErrors - lostBefore };
   }
 
   private async publish(socket: XPublisher, topic: string, entries: readonly LogEntry[]): Promise<void> {
