@@ -31,3 +31,13 @@ else
   echo "$PYOTEL_PINS" > "$PYOTEL_STAMP"
   echo "install: Python OpenTelemetry venv ready ($PYOTEL_VENV)"
 fi
+
+# Redis: the redis plugin's tests and bench start Debian's redis-server (redis-benchmark comes with it).
+if ! command -v redis-server >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # Update the package lists only when apt has none yet (a fresh container) or cannot find the package.
+  if ! apt-cache show redis-server >/dev/null 2>&1; then $SUDO apt-get update; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends redis-server
+else
+  echo "install: redis-server is present ($(redis-server --version | cut -d' ' -f3))"
+fi

@@ -8,6 +8,7 @@
 import type { PluginFactory } from '../plugins/api.js';
 import { consolePlugin } from '../plugins/console/index.js';
 import { filePlugin } from '../plugins/file/index.js';
+import { redisPlugin } from '../plugins/redis/index.js';
 import { zmqPubPlugin } from '../plugins/zmq-pub/index.js';
 
-export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, zmqPubPlugin];
+export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, redisPlugin, zmqPubPlugin];

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   FileRecordSource,
+  StoreRecordSource,
   TreeModel,
-  parseFromOption,
   renderLoose,
   renderTask,
   renderTaskList,
@@ -17,9 +17,11 @@ import {
   type RecordSource,
   type TaskTree,
 } from '../viewer/index.js';
+import type { StoreReader } from '../plugins/api.js';
+import { openStoreFrom } from './store-from.js';
 
 /** The command's synopsis, for the `distlog` usage text. */
-export const TREE_SYNOPSIS = `usage: distlog tree [TASK] [FILE|DIR...] [--from file:DIR] [--depth N] [--failed] [--since T]
+export const TREE_SYNOPSIS = `usage: distlog tree [TASK] [FILE|DIR...] [--from file:DIR|redis://HOST:PORT] [--depth N] [--failed] [--since T]
                    [--limit N] [--color|--no-color]`;
 
 export const TREE_USAGE = `${TREE_SYNOPSIS}
@@ -27,6 +29,8 @@ export const TREE_USAGE = `${TREE_SYNOPSIS}
                without TASK, list the recent tasks
   FILE|DIR     JSON lines written by distlogd's file plugin; a folder means every
                *.jsonl below it; '-' reads stdin (default: ./distlog-data)
+  --from STORE file:DIR, or redis://HOST:PORT[/db][?stream=KEY] (the redis
+               plugin's streams, stream mode; KEY defaults to its key pattern)
   --depth N    show N levels of subtasks (0 = the task's own records)
   --failed     only branches with a failure (with TASK) / only failed tasks (list)
   --since T    list only tasks active since T: an ISO time or an age (30s, 15m, 2h, 7d)
@@ -112,16 +116,44 @@ async function run(args: string[], io: TreeIo): Promise<number> {
     else if (task === undefined) task = p;
     else throw new UsageError(`${JSON.stringify(p)}: no such file or folder (the task is ${JSON.stringify(task)})`);
   }
+  const stores: StoreReader[] = [];
   for (const f of values.from ?? []) {
-    const parsed = parseFromOption(f);
-    if ('error' in parsed) throw new UsageError(parsed.error);
-    paths.push(...parsed.paths);
+    const opened = openStoreFrom(f);
+    if ('error' in opened) throw new UsageError(opened.error);
+    stores.push(opened.reader);
   }
-  if (paths.length === 0) {
+  try {
+    return await show(task, paths, stores, { depth, limit, since, color, failed: values.failed === true, sinceText: values.since }, io);
+  } finally {
+    for (const s of stores) await s.close();
+  }
+}
+
+interface ShowOptions {
+  depth: number | undefined;
+  limit: number;
+  since: bigint | undefined;
+  sinceText: string | undefined;
+  color: boolean;
+  failed: boolean;
+}
+
+async function show(task: string | undefined, paths: string[], stores: StoreReader[], opts: ShowOptions, io: TreeIo): Promise<number> {
+  const { depth, limit, since, color } = opts;
+  if (paths.length === 0 && stores.length === 0) {
     if (!existsSync(DEFAULT_DIR)) throw new UsageError(`no records to read: name FILES or --from file:DIR (${DEFAULT_DIR} does not exist here)`);
     paths.push(DEFAULT_DIR);
   }
-  const source: RecordSource = new FileRecordSource(paths, io.stdin);
+  const sources: RecordSource[] = [...(paths.length ? [new FileRecordSource(paths, io.stdin)] : []), ...stores.map((s) => new StoreRecordSource(s))];
+  const source: RecordSource =
+    sources.length === 1
+      ? sources[0]!
+      : {
+          describe: () => sources.map((s) => s.describe()).join(', '),
+          async *records(onProblem) {
+            for (const s of sources) yield* s.records(onProblem);
+          },
+        };
 
   // the list needs every task of the files (a failed one may be old); records stay bounded
   const model = new TreeModel({ maxTasks: MAX_TASKS });
@@ -149,18 +181,18 @@ async function run(args: string[], io: TreeIo): Promise<number> {
       io.stderr(`distlog tree: ${JSON.stringify(task)} names ${matches.length} tasks: ${matches.slice(0, 5).map((t) => t.task).join(', ')}${matches.length > 5 ? ', …' : ''}\n`);
       return 1;
     }
-    io.stdout(`${renderTask(exact ?? matches[0]!, { color, depth, failedOnly: values.failed === true })}\n`);
+    io.stdout(`${renderTask(exact ?? matches[0]!, { color, depth, failedOnly: opts.failed })}\n`);
     return 0;
   }
 
-  const failedOnly = values.failed === true;
+  const failedOnly = opts.failed;
   const tasks = model
     .tasks()
     .filter((t: TaskTree) => since === undefined || nanos(t.lastTime) >= since)
     .filter((t) => !failedOnly || t.errorCount > 0 || t.root.status === 'failed');
   const shown = tasks.slice(Math.max(0, tasks.length - limit));
   if (shown.length === 0) {
-    io.stderr(`distlog tree: no ${failedOnly ? 'failed ' : ''}tasks${since !== undefined ? ` since ${values.since}` : ''} in ${source.describe()}\n`);
+    io.stderr(`distlog tree: no ${failedOnly ? 'failed ' : ''}tasks${since !== undefined ? ` since ${opts.sinceText}` : ''} in ${source.describe()}\n`);
   } else {
     io.stdout(`${renderTaskList(shown.map(summarize), { color })}\n`);
     if (shown.length < tasks.length) io.stdout(`(the ${shown.length} most recent of ${tasks.length} tasks; --limit N shows more)\n`);

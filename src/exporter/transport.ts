@@ -11,11 +11,12 @@
  * a connected collector; ZeroMQ's I/O thread then writes it to TCP. With the send
  * high-water mark at 1 (the default), a send resolves only when the pipe is empty,
  * i.e. the I/O thread took the previous message; it takes a message only once the
- * one before was fully written to the kernel. So at close a full pipe holds exactly
- * the last message: it is lost (the socket closes with linger 0, so it really is)
- * and counted as dropped, instead of letting ZeroMQ's linger discard an unknown
- * number after the application was told they were sent. The message before it
- * may be half written: it is reported "in doubt" (one message at most). shutdown
+ * one before was fully written to the kernel. So at close a full pipe holds the
+ * last message, and the message before it may be half written. Both are reported
+ * "in doubt" (two messages at most), not sent and not dropped: the I/O thread may
+ * take the last one between our look at the pipe and the close (seen under load),
+ * so neither side of that race can be claimed. ZeroMQ's linger no longer discards
+ * an unknown number after the application was told they were sent. shutdown
  * ends the stream with an empty batch (records 0) so that, once ZeroMQ took it,
  * every data message before it is known to be whole in the kernel: nothing in doubt.
  *
@@ -236,16 +237,12 @@ export class PushTransport implements MessageTransport {
     if (this.closedFlag) return report;
     this.closedFlag = true;
     this.stopProbe();
-    // A full pipe holds the last hwm messages (lost at linger 0), and the message
-    // before them may be half written. A pipe with room holds fewer (with hwm 1:
-    // none), and the last message may be half written.
+    // A full pipe holds the last hwm messages, and the message before them may be
+    // half written. The I/O thread can take a message between the pipeEmpty() check
+    // and close(), so those in the pipe are in doubt too, never claimed as lost.
+    // A pipe with room holds fewer (with hwm 1: none); the last may be half written.
     const full = this.handedOff > 0 && !this.pipeEmpty();
-    const lost = full ? this.recent.slice(-this.hwm) : [];
-    const inDoubt = full ? this.recent.slice(-this.hwm - 1, -this.hwm) : this.recent.slice(-this.hwm);
-    for (const n of lost) {
-      report.lostRecords += n;
-      if (n > 0) report.lostMessages++;
-    }
+    const inDoubt = full ? this.recent.slice(-this.hwm - 1) : this.recent.slice(-this.hwm);
     for (const n of inDoubt) {
       report.inDoubtRecords += n;
       if (n > 0) report.inDoubtMessages++;

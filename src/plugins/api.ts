@@ -20,6 +20,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { LogEntry } from '../protocol/log-entry.js';
+import type { ReadableStore } from './store.js';
 
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 export {
@@ -37,6 +38,7 @@ export {
   toJsonSchema,
 } from './config-schema.js';
 export { isPlainObject } from '../protocol/plain-object.js';
+export * from './store.js';
 
 /** Where a plugin reports its own problems; the daemon prefixes the plugin name. */
 export interface PluginLogger {
@@ -62,7 +64,9 @@ export interface ConsumeResult {
   dropped: number;
 }
 
-export interface PluginInstance {
+
+/** A store plugin may also offer `reader()` (ReadableStore, store.ts): the viewer's read interface. */
+export interface PluginInstance extends ReadableStore {
   /** Open files/connections. Called once before the first consume(). */
   start(): Promise<void> | void;
   /**

@@ -8,3 +8,4 @@ export { renderTask, renderLoose, type RenderOptions } from './render-text.js';
 export { renderTaskList } from './render-list.js';
 export { type RecordSource, type ReadProblem } from './record-source.js';
 export { FileRecordSource, parseFromOption } from './file-source.js';
+export { StoreRecordSource } from './store-source.js';

@@ -55,6 +55,7 @@ test('distlogd schema prints the JSON Schema with the built-in plugins\' options
   assert.deepEqual(perType.map((c) => c.if), [
     { properties: { type: { const: 'console' } }, required: ['type'] },
     { properties: { type: { const: 'file' } }, required: ['type'] },
+    { properties: { type: { const: 'redis' } }, required: ['type'] },
     { properties: { type: { const: 'zmq-pub' } }, required: ['type'] },
   ]);
   assert.ok('fsync' in perType[1]!.then.properties.options.properties);

@@ -17,7 +17,7 @@ const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true 
 const schemaErrors = (data: unknown) => (validate(data) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`));
 
 test('every plugin folder ships an example.yaml', () => {
-  assert.ok(folders.includes('file') && folders.includes('console'));
+  assert.ok(folders.includes('file') && folders.includes('console') && folders.includes('redis'));
   for (const f of folders) assert.ok(existsSync(join(pluginsDir, f, 'example.yaml')), `${f}/example.yaml missing`);
 });
 
