@@ -10,5 +10,6 @@ import { consolePlugin } from '../plugins/console/index.js';
 import { filePlugin } from '../plugins/file/index.js';
 import { mongodbPlugin } from '../plugins/mongodb/index.js';
 import { redisPlugin } from '../plugins/redis/index.js';
+import { zmqPubPlugin } from '../plugins/zmq-pub/index.js';
 
-export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, redisPlugin];
+export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, redisPlugin, zmqPubPlugin];

@@ -6,13 +6,16 @@
  *   distlog tree [TASK] [FILE|DIR...]   one task's tree, or the recent tasks, from
  *                          the JSON lines of distlogd's file plugin (src/cli/tree-command.ts)
  *   distlog stats          a running distlogd's counters (src/cli/stats-command.ts)
+ *   distlog tail           live records from distlogd's PUB feed (src/cli/tail-command.ts)
  */
 import { readFileSync } from 'node:fs';
 import { colourWanted } from '../plugins/console/index.js';
 import { STATS_USAGE, statsCommand } from './stats-command.js';
 import { TREE_SYNOPSIS, runTreeCommand } from './tree-command.js';
+import { TAIL_SYNOPSIS, runTailOnProcess } from './tail-command.js';
 
 const USAGE = `${TREE_SYNOPSIS}      (distlog tree --help: details)
+${TAIL_SYNOPSIS.replace(/^usage: /, '       ')}      (distlog tail --help: details)
        ${STATS_USAGE}
        distlog --version`;
 
@@ -23,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(pkg.version);
     return 0;
   }
+  if (cmd === 'tail') return runTailOnProcess(rest);
   if (cmd === 'stats') return statsCommand(rest);
   if (cmd !== 'tree') {
     process.stderr.write(`${cmd && cmd !== '--help' && cmd !== '-h' ? `distlog: unknown command "${cmd}"\n` : ''}${USAGE}\n`);

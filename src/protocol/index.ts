@@ -5,6 +5,7 @@
  * Imports nothing else of ours.
  */
 export { type Encoding, type Topic, ENCODINGS, parseTopic, formatTopic, topicString } from './topic.js';
+export { type PubTopic, DEFAULT_PUB_ENDPOINT, PUB_TOPIC_LEVELS, pubTopicText, parsePubTopic, encodeTopicService } from './pub-topic.js';
 export { encodeBatch } from './encode.js';
 export { type DecodeLimits, type DecodedMessage, decodeMessage, DEFAULT_MAX_ENTRIES } from './decode.js';
 export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors.js';
