@@ -8,10 +8,9 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { EntryError } from '../protocol/errors.js';
 import type { LogEntry } from '../protocol/log-entry.js';
-import { validateEntry } from '../protocol/validate.js';
 import type { ReadProblem, RecordSource } from './record-source.js';
+import { parseEntryLine } from '../protocol/entry-line.js';
 
 async function jsonlFilesUnder(dir: string, out: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -23,21 +22,6 @@ async function jsonlFilesUnder(dir: string, out: string[]): Promise<void> {
   }
 }
 
-/** Parses one JSON line as a LogEntry; a string says what is wrong with it. */
-export function parseRecordLine(line: string): LogEntry | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    return `not a JSON line (${(err as Error).message})`;
-  }
-  const errors: EntryError[] = [];
-  const e = validateEntry(value, 0, errors);
-  if (e) return e;
-  const first = errors[0]!;
-  const field = first.path.replace(/^entries\[0\]\.?/, '');
-  return `not a LogEntry: ${field ? `${field}: ` : ''}${first.message}`;
-}
 
 export class FileRecordSource implements RecordSource {
   /** Files and folders as given; '-' is stdin. */
@@ -78,7 +62,7 @@ export class FileRecordSource implements RecordSource {
       for await (const line of lines) {
         n++;
         if (line.trim() === '') continue;
-        const parsed = parseRecordLine(line);
+        const parsed = parseEntryLine(line);
         if (typeof parsed === 'string') onProblem({ where: `${file === '-' ? 'stdin' : file}:${n}`, message: parsed });
         else yield parsed;
       }

@@ -7,19 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage, encodeBatch, formatTopic, levelNameFromSeverity, type Encoding, type LogEntry } from '../../src/protocol/index.js';
+import { prng } from '../helpers/prng.js';
 import { plain } from '../protocol/plain.js';
 
-/** mulberry32: small, fast, good enough to explore shapes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(private readonly rnd: () => number, private readonly json: boolean) {}

@@ -16,19 +16,13 @@ import assert from 'node:assert/strict';
 import { ProtocolError, decodeMessage, encodeBatch, isUnixNano, type DecodedMessage, type LogEntry } from '../../src/protocol/index.js';
 import { checkValues } from '../../src/protocol/validate.js';
 import { variety } from './sample.js';
+import { prng } from '../helpers/prng.js';
 
 export type Rand = () => number;
 
-/** mulberry32: small, fast, good enough to pick mutations; the same seed gives the same run. */
+/** The seeded PRNG of every fuzz run (mulberry32): the same seed gives the same run. */
 export function rng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return prng(seed);
 }
 
 const int = (r: Rand, n: number): number => Math.floor(r() * n);

@@ -2,18 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonDepthError, JsonLineWriter } from '../../src/protocol/json-line.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
+import { prng } from '../helpers/prng.js';
 
-/** Small seeded PRNG (mulberry32): the same entries on every run, a failure is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.JSON_LINE_SEED ?? 20261125);
 

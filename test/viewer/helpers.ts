@@ -34,17 +34,8 @@ export function pythonFixture(name: string): LogEntry {
   return entries[0]!;
 }
 
-/** mulberry32: a small seeded generator, so a failing permutation can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32), so a failing permutation can be replayed. */
+export { prng as rng } from '../helpers/prng.js';
 
 export function shuffle<X>(xs: readonly X[], random: () => number): X[] {
   const out = [...xs];

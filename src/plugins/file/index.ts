@@ -15,7 +15,8 @@ export const filePlugin: PluginFactory<typeof FileOptionsSchema> = {
 };
 
 export { FileSink } from './sink.js';
-export { FileStoreReader, parseEntryLine } from './reader.js';
+export { FileStoreReader } from './reader.js';
+export { parseEntryLine } from '../../protocol/entry-line.js';
 export { FileOptionsSchema, FILE_DEFAULTS, PLACEHOLDERS } from './config.js';
 export type { FileSinkSeams } from './sink.js';
 export { nodeFileSystem } from './jsonl-file.js';

@@ -14,27 +14,13 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { EntryError } from '../../protocol/errors.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
-import { validateEntry } from '../../protocol/validate.js';
 import { selectRecent, TaskSummarizer, type RecentTasksQuery, type RecordsPage, type StoreProblem, type StoreReader, type TaskSummary } from '../api.js';
+
+import { parseEntryLine } from '../../protocol/entry-line.js';
 
 const CHUNK = 256 * 1024;
 
-/** Parses one line; a string says what is wrong with it (worded as the viewer's file source does). */
-export function parseEntryLine(line: string): LogEntry | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    return `not a JSON line (${(err as Error).message})`;
-  }
-  const errors: EntryError[] = [];
-  const e = validateEntry(value, 0, errors);
-  if (e) return e;
-  const field = errors[0]!.path.replace(/^entries\[0\]\.?/, '');
-  return `not a LogEntry: ${field ? `${field}: ` : ''}${errors[0]!.message}`;
-}
 
 interface Position {
   offset: number;
