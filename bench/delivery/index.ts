@@ -36,7 +36,7 @@ async function bursts(producers: number, each: number): Promise<void> {
     let producerDropped = 0;
     for (const r of reports) {
       kept += new Set(byTag.get(r.tag) ?? []).size;
-      producerDropped += r.processorDropped + r.exporter.droppedRecords;
+      producerDropped += r.processorDropped; // includes what its exporter dropped
     }
     const sent = producers * each;
     const collectorDropped = Object.values(s.plugins).reduce((a, c) => Math.max(a, c.dropped), 0);
@@ -77,13 +77,18 @@ async function crash(round: number): Promise<void> {
     await stopDaemon(second);
     const before = new Set(stored(join(dir, 'before')).byTag.get('crash') ?? []).size;
     const after = new Set(stored(join(dir, 'after')).byTag.get('crash') ?? []).size;
-    const producerDropped = report.processorDropped + report.exporter.droppedRecords;
+    const producerDropped = report.processorDropped; // includes what its exporter dropped
+    const inDoubt = report.exporter.inDoubtRecords;
     const acc = s.delivery.producers.find((p) => p.producer === report.producer);
     const lost = total - before - after;
+    // recordsBefore of the first batch the restarted collector saw: handed on before it
+    const handedBefore = acc?.missingRecordsBeforeFirstSeen;
+    const lostWithDead = handedBefore === undefined ? undefined : handedBefore - before;
+    const uncounted = lostWithDead === undefined ? '?' : fmt(lost - producerDropped - lostWithDead - inDoubt);
     console.log(
       `  round ${round}: stored ${fmt(before)} before + ${fmt(after)} after the crash = ${fmt(before + after)} of ${fmt(total)};` +
-        ` lost ${fmt(lost)}: ${fmt(producerDropped)} counted by the producer, ${fmt(lost - producerDropped)} with the dead collector;` +
-        ` restarted collector: ${acc?.missingBeforeFirstSeen ?? 0} batches before first seen (<= ${fmt((acc?.missingBeforeFirstSeen ?? 0) * 1024)} records), ${acc?.missingBatches ?? 0} gaps after`,
+        ` lost ${fmt(lost)}: ${fmt(producerDropped)} counted by the producer, ${lostWithDead === undefined ? '?' : fmt(lostWithDead)} with the dead collector` +
+        ` (counted by the restarted one from recordsBefore), ${fmt(inDoubt)} in doubt; uncounted ${uncounted}; ${acc?.missingBatches ?? 0} gaps after the restart`,
     );
   } finally {
     if (first.child.exitCode === null) first.child.kill('SIGKILL');

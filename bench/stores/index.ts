@@ -1,6 +1,7 @@
 /**
  * bench/stores: records/s into a Redis stream, against a real redis-server
- * started here on a free loopback port.
+ * started here on a free loopback port, then into FerretDB (bench/stores/mongodb.ts:
+ * the mongodb plugin beside a bare insertMany loop).
  *
  *   plugin           the redis plugin (stream mode): consume() of 1,000-record
  *                    batches, each one pipelined round trip of XADD MAXLEN ~
@@ -23,6 +24,7 @@ import { RedisSink } from '../../src/plugins/redis/index.js';
 import { REDIS_DEFAULTS } from '../../src/plugins/redis/schema.js';
 import { RedisServer } from '../../test/helpers/redis-server.js';
 import { interleave, ratioLine } from '../lib/rounds.js';
+import { benchMongo } from './mongodb.js';
 
 const N = Number(process.env.BENCH_N ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -123,3 +125,8 @@ try {
 } finally {
   await server.close();
 }
+
+// MongoDB protocol (FerretDB): the plugin beside a bare insertMany loop, same rounds.
+console.log('\n--- mongodb plugin into FerretDB ---');
+await benchMongo({ records: Number(process.env.BENCH_MONGO_N ?? 20_000), rounds: ROUNDS, batch: 1000 });
+
