@@ -39,12 +39,6 @@ export const ReceiverSchema = Type.Object(
     // whole batch (about 230 KB OTLP / 450 KB JSON at 1,024 records), so 100 keeps
     // this buffer near 25-45 MB; 1,000 let it reach ~800 MB RSS in bench/e2e.
     highWaterMark: Type.Integer({ minimum: 0, maximum: MAX, default: 100, description: 'ZeroMQ receive high-water mark, in messages.' }),
-    maxQueuedBytes: Type.Integer({
-      minimum: 1024,
-      maximum: MAX,
-      default: 64 * 1024 * 1024,
-      description: 'Decoded bytes the receiver holds for the plugins before it stops taking messages (backpressure).',
-    }),
     maxEntriesPerMessage: Type.Integer({
       minimum: 1,
       maximum: MAX,

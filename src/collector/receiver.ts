@@ -141,7 +141,7 @@ export class ZmqReceiver {
     }
     let decoded;
     try {
-      decoded = decodeMessage(frames, { maxMessageBytes: this.cfg.maxMessageBytes });
+      decoded = decodeMessage(frames, { maxMessageBytes: this.cfg.maxMessageBytes, maxEntries: this.cfg.maxEntriesPerMessage });
     } catch (err) {
       if (err instanceof ProtocolError) this.refuse(err.code as BadInputReason, err.message, err.topic ?? topicText(frames[0]));
       else this.refuse('internal', `decoder failed: ${(err as Error).message}`, topicText(frames[0]));

@@ -145,7 +145,6 @@ test('the embedded default is the schemas\' defaults written out, plus the distr
 
 test('defaults of the delivery settings: block when full, bounds in bytes, control channel off', async () => {
   const config = await loadConfig({ text: 'plugins: [{ type: console }]' }, DISTLOGD);
-  assert.equal(config.receiver.maxQueuedBytes, 64 * 1024 * 1024);
   assert.equal(config.receiver.maxEntriesPerMessage, 100_000);
   assert.deepEqual(config.control, { endpoint: '' });
   const q = config.plugins[0]!.queue;

@@ -65,3 +65,27 @@ test('OTLP: too many records in one message are refused and counted as entry_cou
     await handle.stop();
   }
 });
+
+test('receiver.maxEntriesPerMessage is the bound the receiver applies', async () => {
+  const got: LogEntry[] = [];
+  const config = await loadConfig(
+    { text: ['receiver:', '  endpoints: ["tcp://127.0.0.1:*"]', '  maxEntriesPerMessage: 5', 'stats: { intervalSeconds: 0 }', 'plugins: [{ type: collect }]'].join('\n') },
+    { plugins: [collectingPlugin(got)], env: {} },
+  );
+  const handle = await startCollector(config, { log: () => {} });
+  const push = await pushSocket(handle.endpoints[0]!);
+  try {
+    const six = Array.from({ length: 6 }, (_, i) => entry({ message: `six ${i}` }));
+    const five = Array.from({ length: 5 }, (_, i) => entry({ message: `five ${i}` }));
+    await push.send([Buffer.from('TLO'), encodeBatch(six, 'O')]);
+    await push.send([Buffer.from('TLJ'), encodeBatch(six, 'J')]);
+    await push.send([Buffer.from('TLO'), encodeBatch(five, 'O')]);
+    await waitFor('the message within the bound', () => got.length >= 5);
+    await sleep(50);
+    assert.deepEqual(got.map((e) => e.message), five.map((e) => e.message));
+    assert.deepEqual(handle.stats().badInput, { entry_count: 2 });
+  } finally {
+    push.close();
+    await handle.stop();
+  }
+});
