@@ -116,9 +116,11 @@ async function readNew(feed: Feed, model: TreeModel, problems: { count: number }
 /** Names for node:readline's key objects; printable characters as typed. */
 function keyName(str: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean } | undefined): string | undefined {
   if (key?.ctrl && key.name === 'c') return 'ctrl-c';
+  // readline reports a lone escape with meta set
+  if (key?.name === 'escape') return 'escape';
   if (key?.ctrl || key?.meta) return undefined;
   switch (key?.name) {
-    case 'up': case 'down': case 'left': case 'right': case 'escape': case 'backspace':
+    case 'up': case 'down': case 'left': case 'right': case 'backspace':
     case 'pageup': case 'pagedown': case 'home': case 'end':
       return key.name;
     case 'return': case 'enter':
@@ -139,8 +141,8 @@ function interact(start: ViewState, feeds: Feed[], model: TreeModel, problems: {
     const rows = stdout.rows || 24;
     const cols = stdout.columns || 80;
     const lines = renderScreen(state, rows, cols);
-    // each line in place, its rest cleared: no full-screen clear, so no flicker
-    stdout.write(lines.map((l, i) => `\x1b[${i + 1};1H${l}\x1b[K`).join('') + `\x1b[${lines.length + 1};1H\x1b[J`);
+    // each line in place, its rest cleared: no full-screen clear, so no flicker (there are exactly `rows` lines)
+    stdout.write(lines.map((l, i) => `\x1b[${i + 1};1H${l}\x1b[K`).join(''));
   };
 
   return new Promise<void>((resolve) => {
