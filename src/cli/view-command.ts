@@ -60,10 +60,6 @@ export async function runViewCommand(args: string[], io: ViewIo): Promise<number
     io.stderr(`distlog view: one TASK at most, got ${positionals.length} (${positionals.join(' ')})\n${VIEW_USAGE}\n`);
     return 2;
   }
-  if (!io.stdin.isTTY || !io.stdout.isTTY) {
-    io.stderr('distlog view: needs a terminal on stdin and stdout (for text, use distlog tree)\n');
-    return 2;
-  }
   const feeds: Feed[] = [];
   for (const f of values.from ?? ['file:./distlog-data']) {
     const opened = openStoreFrom(f);
@@ -73,6 +69,11 @@ export async function runViewCommand(args: string[], io: ViewIo): Promise<number
       return 2;
     }
     feeds.push({ reader: opened.reader, cursor: '' });
+  }
+  if (!io.stdin.isTTY || !io.stdout.isTTY) {
+    io.stderr('distlog view: needs a terminal on stdin and stdout (for text, use distlog tree)\n');
+    for (const x of feeds) await x.reader.close();
+    return 2;
   }
   try {
     const model = new TreeModel({ maxTasks: MAX_TASKS });

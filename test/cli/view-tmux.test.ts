@@ -122,4 +122,14 @@ describe('distlog view in tmux', () => {
     assert.match(s, new RegExp(`${EXITED}0`));
     assert.doesNotMatch(s, /distlog view ·/, 'the alternate screen is left');
   });
+
+  it('says what is wrong without a terminal or with a bad --from (exit 2)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/distlog.ts', 'view', ...args], { cwd: ROOT, encoding: 'utf8', input: '' });
+    const piped = run('--from', `file:${dir}`);
+    assert.equal(piped.status, 2);
+    assert.equal(piped.stderr, 'distlog view: needs a terminal on stdin and stdout (for text, use distlog tree)\n');
+    const bad = run('--from', 'ftp://x');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^distlog view: --from "ftp:\/\/x": expected file:DIR, mongodb:/);
+  });
 });
