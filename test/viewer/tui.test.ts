@@ -99,21 +99,26 @@ describe('distlog view: one task as a foldable tree', () => {
     assert.doesNotMatch(text(keys(opened(), 'l', 'l', 'l', 'l')), /payment refused/);
   });
 
-  it('/ searches the rows (typing shown on the status line), n goes to the next match, wrapping', () => {
+  it('/ searches (typing shown on the status line), folded content too, unfolding it; n goes to the next match, wrapping', () => {
     let s = keys(opened(), '/', 'c', 'h', 'a', 'r');
     assert.equal(screen(s).at(-1), '/char▏  (enter: find · esc: cancel)');
     assert.equal(s.openTask, T, 'keys typed into the search do not act');
-    s = keys(s, 'g', 'e', 'enter');
-    assert.match(selectedLine(s), /2 charge card/);
-    assert.match(screen(s)[0]!, /search "charge"/);
-    s = keys(s, '/', 'A', '-', '1', 'enter');
-    assert.match(selectedLine(s), /checkout A-1 \[orders\]/);
+    s = keys(s, 'g', 'e', ' ', 'c', 'a', 'r', 'd', 'enter');
+    assert.match(selectedLine(s), /▸ ✘ 2 charge card/);
+    assert.match(screen(s)[0]!, /search "charge card"/);
+    // the exception is inside the folded subtask: found, and the subtask unfolded
+    s = keys(s, '/', 'D', 'E', 'C', 'L', 'I', 'N', 'E', 'D', 'enter');
+    assert.match(selectedLine(s), /^› {7}! Declined: no funds$/);
+    assert.match(text(s), /▾ ✘ 2 charge card[^]*ERROR issuer said no/);
     const firstAt = s.selected;
     s = reduce(s, 'n');
-    assert.match(selectedLine(s), /FAILED checkout A-1/);
+    assert.match(selectedLine(s), /! PaymentError: declined/);
     assert.equal(reduce(s, 'n').selected, firstAt, 'n wraps to the first match');
     const miss = keys(s, '/', 'z', 'z', 'enter');
     assert.match(screen(miss).at(-1)!, /^no match for "zz"/);
+    // in the list, a task's line is searched
+    const list = keys(initialState(buildTrees([...checkout(), ...okTask()]).tasks(), 'x'), '/', 'A', '-', '1', 'enter');
+    assert.match(selectedLine(list), /checkout A-1/);
   });
 
   it('q and ctrl-c quit; in the search input, q is a character', () => {

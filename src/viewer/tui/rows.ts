@@ -23,6 +23,8 @@ export interface Row {
   task?: string;
   /** The scope node a tree row folds and unfolds. */
   node?: string;
+  /** The node that must be unfolded for this row to show (undefined: always shown). */
+  owner?: string;
 }
 
 const paint = painter(true);
@@ -114,9 +116,9 @@ function scopeRows(n: ScopeNode, pad: string, ctx: Ctx): void {
   if (!failed && n.subtreeErrors) facts.push(paint(RED, `${n.subtreeErrors} error${n.subtreeErrors === 1 ? '' : 's'} below`));
   const attrs = n.enter ? formatAttributes(n.enter) : '';
   const text = `${pad}${fold} ${icon} ${failed ? paint(RED, title) : title}${services}${attrs ? ` ${paint(DIM, safeText(attrs))}` : ''}${facts.length ? ` · ${facts.join(' · ')}` : ''}`;
-  ctx.out.push(row(`n:${n.id}`, text, { node: n.id }));
+  ctx.out.push(row(`n:${n.id}`, text, { node: n.id, owner: n.parent?.id }));
   if (!open) return;
-  if (n.end?.exception) exceptionRows(n.end, `${pad}    `, `n:${n.id}:end`, ctx);
+  if (n.end?.exception) exceptionRows(n.end, `${pad}    `, `n:${n.id}:end`, n.id, ctx);
   bodyRows(n, `${pad}  `, ctx);
 }
 
@@ -137,30 +139,45 @@ function bodyRows(n: ScopeNode, pad: string, ctx: Ctx): void {
   items.sort((a, b) => compareTime(a.time, b.time) || a.order - b.order);
   for (const it of items) {
     if (it.node) scopeRows(it.node, pad, ctx);
-    else recordRows(it.record!, `r:${n.id}:${it.index}`, `${pad}  `, n.enter?.attributes, ctx);
+    else recordRows(it.record!, `r:${n.id}:${it.index}`, `${pad}  `, n.enter?.attributes, n.id, ctx);
   }
-  if (hidden) ctx.out.push(row(`x:${n.id}:hidden`, `${pad}  ${paint(DIM, `… ${hidden} branch${hidden === 1 ? '' : 'es'} without failure hidden`)}`));
+  if (hidden) ctx.out.push(row(`x:${n.id}:hidden`, `${pad}  ${paint(DIM, `… ${hidden} branch${hidden === 1 ? '' : 'es'} without failure hidden`)}`, { owner: n.id }));
 }
 
-function recordRows(e: LogEntry, key: string, pad: string, scopeContext: Record<string, unknown> | undefined, ctx: Ctx): void {
+function recordRows(e: LogEntry, key: string, pad: string, scopeContext: Record<string, unknown> | undefined, owner: string, ctx: Ctx): void {
   const [first = '', ...more] = safeText(e.message).split('\n');
   const attrs = formatAttributes(e, scopeContext);
   const level = paint(levelPaint(e), safeText(e.level).padEnd(5));
-  ctx.out.push(row(key, `${pad}${level} ${first}${attrs ? ` ${paint(DIM, safeText(attrs))}` : ''}`));
-  more.forEach((line, i) => ctx.out.push(row(`${key}:m${i}`, `${pad}      ${line}`)));
-  if (e.exception) exceptionRows(e, `${pad}      `, key, ctx);
+  ctx.out.push(row(key, `${pad}${level} ${first}${attrs ? ` ${paint(DIM, safeText(attrs))}` : ''}`, { owner }));
+  more.forEach((line, i) => ctx.out.push(row(`${key}:m${i}`, `${pad}      ${line}`, { owner })));
+  if (e.exception) exceptionRows(e, `${pad}      `, key, owner, ctx);
 }
 
-function exceptionRows(e: LogEntry, pad: string, key: string, ctx: Ctx): void {
+function exceptionRows(e: LogEntry, pad: string, key: string, owner: string, ctx: Ctx): void {
   const x = e.exception!;
   const header = x.type === undefined ? x.message : x.message === '' ? x.type : `${x.type}: ${x.message}`;
   const lines = safeText(header).split('\n');
-  lines.forEach((line, i) => ctx.out.push(row(`${key}:e${i}`, `${pad}${paint(RED, `${i === 0 ? '!' : ' '} ${line}`)}`)));
+  lines.forEach((line, i) => ctx.out.push(row(`${key}:e${i}`, `${pad}${paint(RED, `${i === 0 ? '!' : ' '} ${line}`)}`, { owner })));
   if (x.stack === undefined) return;
   safeText(x.stack)
     .replace(/\s+$/, '')
     .split('\n')
     .map((l) => l.replace(/\s+$/, ''))
     .filter((l) => l !== '' && l.trim() !== header.split('\n')[0])
-    .forEach((line, i) => ctx.out.push(row(`${key}:s${i}`, `${pad}  ${paint(DIM, line)}`)));
+    .forEach((line, i) => ctx.out.push(row(`${key}:s${i}`, `${pad}  ${paint(DIM, line)}`, { owner })));
+}
+
+/** Every node id of the open task: the rows with everything unfolded, for searching folded content. */
+export function allNodeIds(s: ViewState): Set<string> {
+  const t = s.tasks.find((x) => x.task === s.openTask);
+  const ids = new Set<string>();
+  const walk = (n: ScopeNode): void => {
+    ids.add(n.id);
+    n.children.forEach(walk);
+  };
+  if (t) {
+    walk(t.root);
+    walk(t.unattributed);
+  }
+  return ids;
 }

@@ -4,7 +4,7 @@
  * renderScreen(); the tree objects come live from a TreeModel and are read only.
  */
 import type { TaskTree } from '../tree-types.js';
-import { visibleRows, type Row } from './rows.js';
+import { allNodeIds, visibleRows, type Row } from './rows.js';
 import { LEVEL_CYCLE, type ViewState } from './state-types.js';
 
 export function initialState(tasks: readonly TaskTree[], source: string, openTask?: string): ViewState {
@@ -46,14 +46,28 @@ function move(s: ViewState, by: number): ViewState {
   return { ...s, selected: clamp(s.selected + by, visibleRows(s).length), notice: '' };
 }
 
-/** The next row (after the selected one, wrapping) whose text contains the search. */
+/**
+ * The next row (after the selected one, wrapping) whose text contains the
+ * search; in a tree, folded content is searched too and the match's scopes unfolded.
+ */
 function findNext(s: ViewState, from: number): ViewState {
   if (s.search === '') return { ...s, notice: 'no search: / to type one' };
-  const rows = visibleRows(s);
   const needle = s.search.toLowerCase();
-  for (let k = 0; k < rows.length; k++) {
-    const i = (from + k) % rows.length;
-    if (rows[i]!.plain.toLowerCase().includes(needle)) return { ...s, selected: i, notice: '' };
+  const rows = visibleRows(s);
+  const current = rows[from % Math.max(1, rows.length)];
+  // search everything unfolded, starting at the row now selected (or the next one)
+  const full = s.openTask === undefined ? s : { ...s, unfolded: allNodeIds(s) };
+  const fullRows = visibleRows(full);
+  const start = Math.max(0, current ? fullRows.findIndex((r) => r.key === current.key) : 0);
+  for (let k = 0; k < fullRows.length; k++) {
+    const hit = fullRows[(start + k) % fullRows.length]!;
+    if (!hit.plain.toLowerCase().includes(needle)) continue;
+    const unfolded = new Set(s.unfolded);
+    const t = s.tasks.find((x) => x.task === s.openTask);
+    for (let n = hit.owner === undefined ? undefined : t?.node(hit.owner); n; n = n.parent) unfolded.add(n.id);
+    const next = s.openTask === undefined ? s : { ...s, unfolded };
+    const i = visibleRows(next).findIndex((r) => r.key === hit.key);
+    if (i >= 0) return { ...next, selected: i, notice: '' };
   }
   return { ...s, notice: `no match for ${JSON.stringify(s.search)}` };
 }
