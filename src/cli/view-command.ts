@@ -173,6 +173,7 @@ function interact(start: ViewState, feeds: Feed[], model: TreeModel, problems: {
       stdin.off('keypress', onKey);
       stdout.off('resize', draw);
       process.off('exit', restore);
+      process.off('SIGTERM', finish);
       restore();
       resolve();
     };
@@ -194,6 +195,8 @@ function interact(start: ViewState, feeds: Feed[], model: TreeModel, problems: {
     stdin.resume();
     // an unexpected exit still gives the terminal back
     process.on('exit', restore);
+    // `kill`: leave as q does (the terminal restored, the stores closed)
+    process.once('SIGTERM', finish);
     stdin.on('keypress', onKey);
     stdout.on('resize', draw);
     stdout.write(ENTER_SCREEN);
