@@ -75,3 +75,13 @@ else
   "$FERRETDB_BIN" --version >/dev/null
   echo "install: ferretdb built at $FERRETDB_BIN"
 fi
+
+# tmux: test/cli/view-tmux.test.ts runs `distlog view` in a real terminal (send-keys, capture-pane).
+if ! command -v tmux >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # Update the package lists only when apt has none yet (a fresh container) or cannot find the package.
+  if ! apt-cache show tmux >/dev/null 2>&1; then $SUDO apt-get update; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends tmux
+else
+  echo "install: tmux is present ($(tmux -V))"
+fi
