@@ -62,7 +62,7 @@ test('OTLP/HTTP receiver: protobuf and gzip protobuf records reach the plugins w
   await withCollector([], async (h, got, lines) => {
     assert.match(h.otlpHttpUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(lines.includes(`listening on ${h.otlpHttpUrl}/v1/logs (OTLP/HTTP)`), lines.join('\n'));
-    const a = entry({ message: 'plain', system: 'S', traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' });
+    const a = entry({ message: 'plain', system: 'S', task: '0af7651916cd43dd8448eb211c80319c', span: 'b7ad6b7169203331' });
     const r1 = await post(h, encodeOtlp([a]), { 'content-type': 'application/x-protobuf' });
     assert.equal(r1.status, 200);
     assert.equal(r1.headers.get('content-type'), 'application/x-protobuf');
@@ -76,8 +76,8 @@ test('OTLP/HTTP receiver: protobuf and gzip protobuf records reach the plugins w
     await r2.arrayBuffer();
     await waitFor('two records', () => got.length >= 2);
     assert.deepEqual(got.map((e) => [e.message, e.system, e.kind]), [['plain', 'S', 'L'], ['zipped', 'T', 'L']]);
-    assert.equal(got[0]!.traceId, '0af7651916cd43dd8448eb211c80319c');
-    assert.equal(got[0]!.spanId, 'b7ad6b7169203331');
+    assert.equal(got[0]!.task, '0af7651916cd43dd8448eb211c80319c');
+    assert.equal(got[0]!.span, 'b7ad6b7169203331');
     const s = h.stats();
     assert.equal(s.otlpHttp?.records, 2);
     assert.equal(s.otlpHttp?.requests, 2);
