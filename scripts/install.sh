@@ -82,7 +82,7 @@ fi
 OTELCOL_VERSION=0.161.0
 OTELCOL_CACHE="${DISTLOG_CACHE:-$HOME/.cache/distlog}/otelcol-$OTELCOL_VERSION"
 OTELCOL_BIN="$OTELCOL_CACHE/otelcol-distlog"
-if [ -x "$OTELCOL_BIN" ] && "$OTELCOL_BIN" --version >/dev/null 2>&1; then
+if [ -x "$OTELCOL_BIN" ] && "$OTELCOL_BIN" components >/dev/null 2>&1; then
   echo "install: otelcol-distlog $OTELCOL_VERSION is built ($OTELCOL_BIN)"
 else
   if ! command -v go >/dev/null 2>&1; then
@@ -106,6 +106,6 @@ exporters:
 MANIFEST
   GOTOOLCHAIN=local "$OTELCOL_CACHE/bin/builder" --config="$OTELCOL_CACHE/manifest.yaml"
   mv "$OTELCOL_CACHE/build/otelcol-distlog" "$OTELCOL_BIN"
-  "$OTELCOL_BIN" --version >/dev/null
+  "$OTELCOL_BIN" components >/dev/null
   echo "install: otelcol-distlog built at $OTELCOL_BIN"
 fi

@@ -9,6 +9,7 @@ import type { PluginFactory } from '../plugins/api.js';
 import { consolePlugin } from '../plugins/console/index.js';
 import { filePlugin } from '../plugins/file/index.js';
 import { mongodbPlugin } from '../plugins/mongodb/index.js';
+import { otlpPlugin } from '../plugins/otlp/index.js';
 import { redisPlugin } from '../plugins/redis/index.js';
 
-export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, redisPlugin];
+export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, redisPlugin, otlpPlugin];

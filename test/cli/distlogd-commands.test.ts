@@ -57,6 +57,7 @@ test('distlogd schema prints the JSON Schema with the built-in plugins\' options
     { properties: { type: { const: 'file' } }, required: ['type'] },
     { properties: { type: { const: 'mongodb' } }, required: ['type'] },
     { properties: { type: { const: 'redis' } }, required: ['type'] },
+    { properties: { type: { const: 'otlp' } }, required: ['type'] },
   ]);
   assert.ok('fsync' in perType[1]!.then.properties.options.properties);
 
