@@ -25,7 +25,7 @@ const Endpoint = withMessage(Type.String({ pattern: ENDPOINT_PATTERN }), (v) => 
  */
 export const OtlpHttpReceiverSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: false, description: 'Accept OTLP/HTTP logs (protobuf, gzip) on POST /v1/logs.' }),
+    enabled: Type.Boolean({ default: false, description: 'Accept OTLP/HTTP logs (protobuf or JSON, gzip or not) on POST /v1/logs.' }),
     endpoint: withMessage(
       Type.String({ pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}$', default: '127.0.0.1:4318', description: 'host:port to listen on (port 0 = any free port).' }),
       (v) => ({ message: `invalid endpoint ${JSON.stringify(v)}`, hint: 'host:port, e.g. 127.0.0.1:4318' }),

@@ -1,6 +1,6 @@
 /**
  * OTLP/HTTP logs receiver: POST /v1/logs with an ExportLogsServiceRequest in
- * protobuf, optionally gzip. Its records enter the same router as the ZeroMQ
+ * protobuf or OTLP/JSON (transcoded to protobuf by otlp-json.ts), optionally gzip. Its records enter the same router as the ZeroMQ
  * receiver's (kind L; system from the `x-distlog-system` header or the config).
  *
  * `node:http`, not a framework: no dependency, and full control of the body
@@ -11,7 +11,8 @@
  * Status codes follow the OTLP specification (otlp.md, "OTLP/HTTP Response"):
  * 200 with an ExportLogsServiceResponse (partial_success when records were
  * refused), 400 with a google.rpc.Status for a payload that cannot be decoded,
- * 413 for an oversize body, 415 for a content type other than protobuf. Every
+ * 413 for an oversize body, 415 for a content type other than protobuf or JSON.
+ * A JSON request gets its Status and response in JSON. Every
  * refusal is counted in the collector's bad-input counters.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,6 +20,7 @@ import { promisify } from 'node:util';
 import { gunzip, type InputType } from 'node:zlib';
 import { decodeOtlp, countOtlpRecords } from '../protocol/index.js';
 import { Writer } from '../protocol/proto-wire.js';
+import { otlpJsonToProtobuf } from './otlp-json.js';
 import type { SystemCode } from '../protocol/log-entry.js';
 import { defaultsOf } from '../plugins/api.js';
 import type { BadInputReporter } from './bad-input.js';
@@ -40,6 +42,7 @@ export interface OtlpHttpCounters {
 }
 
 const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
 /** google.rpc.Code values the spec pairs with the HTTP statuses. */
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_RESOURCE_EXHAUSTED = 8;
@@ -139,11 +142,12 @@ export class OtlpHttpReceiver {
     await closed;
   }
 
-  private refuse(res: ServerResponse, r: HttpRefusal, reason: 'size' | 'encoding' | 'schema' | 'entry_count', from: string): void {
+  /** Answers a refusal with a google.rpc.Status in the request's own format (protobuf or JSON). */
+  private refuse(res: ServerResponse, r: HttpRefusal, reason: 'size' | 'encoding' | 'schema' | 'entry_count' | 'json', from: string, json = false): void {
     this.c.refusedRequests++;
     this.bad.record(reason, `OTLP/HTTP ${r.status}: ${r.message}`, from);
-    const body = encodeRpcStatus(r.rpcCode, r.message);
-    res.writeHead(r.status, { 'content-type': PROTOBUF, 'content-length': body.length });
+    const body = json ? Buffer.from(JSON.stringify({ code: r.rpcCode, message: r.message })) : encodeRpcStatus(r.rpcCode, r.message);
+    res.writeHead(r.status, { 'content-type': json ? JSON_TYPE : PROTOBUF, 'content-length': body.length });
     res.end(body);
   }
 
@@ -176,16 +180,17 @@ export class OtlpHttpReceiver {
       }
       this.c.requests++;
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== PROTOBUF) {
+      const json = type === JSON_TYPE;
+      if (type !== PROTOBUF && !json) {
         // Drain what was sent so the connection stays usable, then refuse.
         req.resume();
-        this.refuse(res, new HttpRefusal(415, RPC_INVALID_ARGUMENT, `unsupported content type ${JSON.stringify(type)}: send ${PROTOBUF}`), 'encoding', from);
+        this.refuse(res, new HttpRefusal(415, RPC_INVALID_ARGUMENT, `unsupported content type ${JSON.stringify(type)}: send ${PROTOBUF} or ${JSON_TYPE}`), 'encoding', from);
         return;
       }
       const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
       if (encoding !== 'gzip' && encoding !== 'identity') {
         req.resume();
-        this.refuse(res, new HttpRefusal(415, RPC_INVALID_ARGUMENT, `unsupported content encoding ${JSON.stringify(encoding)}: send gzip or none`), 'encoding', from);
+        this.refuse(res, new HttpRefusal(415, RPC_INVALID_ARGUMENT, `unsupported content encoding ${JSON.stringify(encoding)}: send gzip or none`), 'encoding', from, json);
         return;
       }
       let body: Buffer;
@@ -195,7 +200,7 @@ export class OtlpHttpReceiver {
         if (err instanceof HttpRefusal) {
           req.resume();
           res.setHeader('connection', 'close');
-          this.refuse(res, err, 'size', from);
+          this.refuse(res, err, 'size', from, json);
           return;
         }
         throw err;
@@ -207,14 +212,22 @@ export class OtlpHttpReceiver {
         } catch (err) {
           const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
           if (tooBig) {
-            this.refuse(res, new HttpRefusal(413, RPC_RESOURCE_EXHAUSTED, `gzip body inflates past receiver.otlpHttp.maxDecompressedBytes ${this.cfg.maxDecompressedBytes}`), 'size', from);
+            this.refuse(res, new HttpRefusal(413, RPC_RESOURCE_EXHAUSTED, `gzip body inflates past receiver.otlpHttp.maxDecompressedBytes ${this.cfg.maxDecompressedBytes}`), 'size', from, json);
           } else {
-            this.refuse(res, new HttpRefusal(400, RPC_INVALID_ARGUMENT, `gzip body cannot be inflated: ${(err as Error).message}`), 'encoding', from);
+            this.refuse(res, new HttpRefusal(400, RPC_INVALID_ARGUMENT, `gzip body cannot be inflated: ${(err as Error).message}`), 'encoding', from, json);
           }
           return;
         }
       }
-      this.accept(body, req, res, from);
+      if (json) {
+        try {
+          body = otlpJsonToProtobuf(JSON.parse(body.toString('utf8')));
+        } catch (err) {
+          this.refuse(res, new HttpRefusal(400, RPC_INVALID_ARGUMENT, `not an OTLP/JSON ExportLogsServiceRequest: ${(err as Error).message}`), 'json', from, true);
+          return;
+        }
+      }
+      this.accept(body, req, res, from, json);
     } catch (err) {
       this.log(`OTLP/HTTP receiver: ${(err as Error).message}`);
       if (!res.headersSent) {
@@ -224,19 +237,19 @@ export class OtlpHttpReceiver {
     }
   }
 
-  private accept(body: Buffer, req: IncomingMessage, res: ServerResponse, from: string): void {
+  private accept(body: Buffer, req: IncomingMessage, res: ServerResponse, from: string, json: boolean): void {
     const header = req.headers['x-distlog-system'];
     const system: SystemCode = header === 'T' || header === 'S' || header === 'P' ? header : this.cfg.system;
     let decoded;
     try {
       const n = countOtlpRecords(body);
       if (n > this.maxRecordsPerRequest) {
-        this.refuse(res, new HttpRefusal(413, RPC_RESOURCE_EXHAUSTED, `${n} log records exceed receiver.maxEntriesPerMessage ${this.maxRecordsPerRequest}`), 'entry_count', from);
+        this.refuse(res, new HttpRefusal(413, RPC_RESOURCE_EXHAUSTED, `${n} log records exceed receiver.maxEntriesPerMessage ${this.maxRecordsPerRequest}`), 'entry_count', from, json);
         return;
       }
       decoded = decodeOtlp(body, { system, kind: 'L' });
     } catch (err) {
-      this.refuse(res, new HttpRefusal(400, RPC_INVALID_ARGUMENT, `not an ExportLogsServiceRequest: ${(err as Error).message}`), 'schema', from);
+      this.refuse(res, new HttpRefusal(400, RPC_INVALID_ARGUMENT, `not an ExportLogsServiceRequest: ${(err as Error).message}`), 'schema', from, json);
       return;
     }
     let message = '';
@@ -250,8 +263,11 @@ export class OtlpHttpReceiver {
     const n = decoded.entries.length;
     this.c.records += n;
     this.router.dispatch(decoded.entries, n > 0 ? body.length / n : 0);
-    const out = encodeExportLogsResponse(decoded.errors.length, message);
-    res.writeHead(200, { 'content-type': PROTOBUF, 'content-length': out.length });
+    const rejected = decoded.errors.length;
+    const out = json
+      ? Buffer.from(JSON.stringify(rejected ? { partialSuccess: { rejectedLogRecords: String(rejected), errorMessage: message } } : {}))
+      : encodeExportLogsResponse(rejected, message);
+    res.writeHead(200, { 'content-type': json ? JSON_TYPE : PROTOBUF, 'content-length': out.length });
     res.end(out);
   }
 }

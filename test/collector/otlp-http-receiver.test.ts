@@ -149,3 +149,75 @@ test('OTLP/HTTP receiver: a record nested too deep is refused alone, reported in
     assert.deepEqual(h.stats().badInput, { entry: 1 });
   });
 });
+
+const jsonRequest = (records: unknown[]) => ({
+  resourceLogs: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'py-svc' } }, { key: 'pid', value: { intValue: '4242' } }] },
+      scopeLogs: [{ scope: { name: 'orders', version: '2.0' }, logRecords: records }],
+    },
+  ],
+});
+
+test('OTLP/HTTP receiver: OTLP/JSON (hex ids, enum ints, int64 strings, nested values) becomes the same LogEntry; JSON answers in JSON', async () => {
+  await withCollector([], async (h, got) => {
+    const record = {
+      timeUnixNano: '1795568645885001000',
+      severityNumber: 17,
+      severityText: 'ERROR',
+      body: { stringValue: 'payment failed' },
+      attributes: [
+        { key: 'order.id', value: { stringValue: 'o-7' } },
+        { key: 'amount', value: { doubleValue: 12.5 } },
+        { key: 'retries', value: { intValue: '3' } },
+        { key: 'ok', value: { boolValue: false } },
+        { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: 2 }] } } },
+        { key: 'ctx', value: { kvlistValue: { values: [{ key: 'k', value: { stringValue: 'v' } }] } } },
+      ],
+      traceId: '5B8EFFF798038103D269B633813FC60C',
+      spanId: 'eee19b7ec3c1b174',
+      flags: 1,
+    };
+    const r = await post(h, Buffer.from(JSON.stringify(jsonRequest([record]))), { 'content-type': 'application/json', 'x-distlog-system': 'S' });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await r.json(), {});
+    await waitFor('the record', () => got.length >= 1);
+    const e = got[0]!;
+    assert.deepEqual(
+      [e.message, e.severity, e.level, e.logger, e.loggerVersion, e.task, e.span, e.traceFlags, e.timeUnixNano, e.system, e.kind],
+      ['payment failed', 17, 'ERROR', 'orders', '2.0', '5b8efff798038103d269b633813fc60c', 'eee19b7ec3c1b174', 1, '1795568645885001000', 'S', 'L'],
+    );
+    assert.deepEqual(JSON.parse(JSON.stringify(e.attributes)), { 'order.id': 'o-7', amount: 12.5, retries: 3, ok: false, tags: ['a', 2], ctx: { k: 'v' } });
+    assert.equal(e.resource['service.name'], 'py-svc');
+    assert.equal(e.resource.pid, 4242);
+  });
+});
+
+test('OTLP/HTTP receiver: malformed OTLP/JSON gets 400 with a JSON Status naming the field; a bad id alone is a partial_success', async () => {
+  await withCollector([], async (h, got) => {
+    const r1 = await post(h, Buffer.from('{"resourceLogs": ['), { 'content-type': 'application/json' });
+    assert.equal(r1.status, 400);
+    const st1 = (await r1.json()) as { code: number; message: string };
+    assert.equal(st1.code, 3);
+    assert.match(st1.message, /^not an OTLP\/JSON ExportLogsServiceRequest: /);
+
+    const r2 = await post(h, Buffer.from(JSON.stringify(jsonRequest([{ body: { stringValue: 'x' }, spanId: 'xyz' }]))), { 'content-type': 'application/json' });
+    assert.equal(r2.status, 400);
+    assert.equal(((await r2.json()) as { message: string }).message, 'not an OTLP/JSON ExportLogsServiceRequest: resourceLogs[0].scopeLogs[0].logRecords[0].spanId: expected 16 hex digits');
+
+    let deep: unknown = { stringValue: 'x' };
+    for (let i = 0; i < 40; i++) deep = { kvlistValue: { values: [{ key: 'a', value: deep }] } };
+    const r3 = await post(h, gzipSync(JSON.stringify(jsonRequest([{ body: { stringValue: 'poison' }, attributes: [{ key: 'deep', value: deep }] }, { body: { stringValue: 'fine' } }]))), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    assert.equal(r3.status, 200);
+    const body = (await r3.json()) as { partialSuccess: { rejectedLogRecords: string; errorMessage: string } };
+    assert.equal(body.partialSuccess.rejectedLogRecords, '1');
+    assert.match(body.partialSuccess.errorMessage, /^log record 0 refused: /);
+    await waitFor('the fine record', () => got.length >= 1);
+    assert.deepEqual(got.map((e) => e.message), ['fine']);
+    assert.deepEqual(h.stats().badInput, { json: 2, entry: 1 });
+  });
+});
