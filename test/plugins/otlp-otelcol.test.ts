@@ -9,6 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import { encodeOtlp } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
@@ -124,5 +125,36 @@ test('a real OpenTelemetry Collector\'s otlphttp exporter → distlogd\'s OTLP/H
   } finally {
     await col.stop();
     await handle.stop();
+  }
+});
+
+test('the Collector\'s own OTLP/JSON (its file exporter\'s lines) POSTed to distlogd\'s receiver as application/json: the same records', { timeout: 120_000 }, async () => {
+  const col = await Otelcol.start();
+  const got: LogEntry[] = [];
+  const collect: PluginFactory = {
+    type: 'collect',
+    configSchema: Type.Object({}, { additionalProperties: false }),
+    create: () => ({ start() {}, consume: (b) => void got.push(...b), flush() {}, shutdown() {} }),
+  };
+  const text = ['receiver:', '  endpoints: ["tcp://127.0.0.1:*"]', "  otlpHttp: { enabled: true, endpoint: '127.0.0.1:0' }", 'stats: { intervalSeconds: 0 }', 'plugins: [{ type: collect }]'].join('\n');
+  const handle = await startCollector(await loadConfig({ text }, { plugins: [collect], env: {} }), { log: () => {} });
+  try {
+    const sent = records();
+    const res = await fetch(col.logsUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeOtlp(sent) });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    await waitFor('5 records in the Collector\'s file', () => col.fileRecords().length >= 5, 60_000);
+    for (const line of readFileSync(col.filePath, 'utf8').split('\n').filter((l) => l.trim() !== '')) {
+      const r = await fetch(`${handle.otlpHttpUrl}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: line });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), {});
+    }
+    await waitFor('5 records at distlogd', () => got.length >= 5, 30_000);
+    const plain = (e: LogEntry) => JSON.parse(JSON.stringify(e)) as unknown;
+    got.sort((a, b) => a.message.localeCompare(b.message));
+    assert.deepEqual(got.map(plain), sent.map(plain));
+  } finally {
+    await handle.stop();
+    await col.stop();
   }
 });
