@@ -85,3 +85,37 @@ if ! command -v tmux >/dev/null 2>&1; then
 else
   echo "install: tmux is present ($(tmux -V))"
 fi
+
+# --- OpenTelemetry Collector (built with the Collector Builder) for the otlp plugin/receiver tests ---
+# Every module stays on v0.161.0 (newer contrib versions did not resolve here). Cached outside
+# the clone; test/helpers/otelcol.ts looks there, or at $OTELCOL_BIN.
+OTELCOL_VERSION=0.161.0
+OTELCOL_CACHE="${DISTLOG_CACHE:-$HOME/.cache/distlog}/otelcol-$OTELCOL_VERSION"
+OTELCOL_BIN="$OTELCOL_CACHE/otelcol-distlog"
+if [ -x "$OTELCOL_BIN" ] && "$OTELCOL_BIN" components >/dev/null 2>&1; then
+  echo "install: otelcol-distlog $OTELCOL_VERSION is built ($OTELCOL_BIN)"
+else
+  if ! command -v go >/dev/null 2>&1; then
+    echo "install: building the OpenTelemetry Collector needs Go; go is not on PATH" >&2
+    exit 1
+  fi
+  echo "install: building otelcol-distlog $OTELCOL_VERSION (about 2.5 minutes the first time)"
+  mkdir -p "$OTELCOL_CACHE/bin"
+  GOTOOLCHAIN=local GOBIN="$OTELCOL_CACHE/bin" go install "go.opentelemetry.io/collector/cmd/builder@v$OTELCOL_VERSION"
+  cat > "$OTELCOL_CACHE/manifest.yaml" <<MANIFEST
+dist:
+  name: otelcol-distlog
+  description: OpenTelemetry Collector for distlog's tests
+  output_path: $OTELCOL_CACHE/build
+receivers:
+  - gomod: go.opentelemetry.io/collector/receiver/otlpreceiver v$OTELCOL_VERSION
+exporters:
+  - gomod: go.opentelemetry.io/collector/exporter/debugexporter v$OTELCOL_VERSION
+  - gomod: go.opentelemetry.io/collector/exporter/otlphttpexporter v$OTELCOL_VERSION
+  - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter v$OTELCOL_VERSION
+MANIFEST
+  GOTOOLCHAIN=local "$OTELCOL_CACHE/bin/builder" --config="$OTELCOL_CACHE/manifest.yaml"
+  mv "$OTELCOL_CACHE/build/otelcol-distlog" "$OTELCOL_BIN"
+  "$OTELCOL_BIN" components >/dev/null
+  echo "install: otelcol-distlog built at $OTELCOL_BIN"
+fi

@@ -9,7 +9,8 @@ import type { PluginFactory } from '../plugins/api.js';
 import { consolePlugin } from '../plugins/console/index.js';
 import { filePlugin } from '../plugins/file/index.js';
 import { mongodbPlugin } from '../plugins/mongodb/index.js';
+import { otlpPlugin } from '../plugins/otlp/index.js';
 import { redisPlugin } from '../plugins/redis/index.js';
 import { zmqPubPlugin } from '../plugins/zmq-pub/index.js';
 
-export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, redisPlugin, zmqPubPlugin];
+export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, otlpPlugin, redisPlugin, zmqPubPlugin];

@@ -11,6 +11,7 @@ import type { CollectorConfig } from './config-types.js';
 import { ControlChannel } from './control.js';
 import { deliveryRecords } from './delivery-record.js';
 import { PluginPipeline } from './pipeline.js';
+import { DEFAULT_OTLP_HTTP, OtlpHttpReceiver } from './otlp-http-receiver.js';
 import { ZmqReceiver } from './receiver.js';
 import { Router } from './router.js';
 import { formatStatsLine, type CollectorStats } from './stats.js';
@@ -30,6 +31,8 @@ export interface PluginInfo {
 export interface CollectorHandle {
   /** Endpoints actually bound (a `:*` port resolved to the real one). */
   readonly endpoints: string[];
+  /** The OTLP/HTTP receiver's base URL (http://host:port), or undefined when it is off. */
+  readonly otlpHttpUrl: string | undefined;
   /** The control channel's bound endpoint, or undefined when it is off. */
   readonly controlEndpoint: string | undefined;
   readonly plugins: PluginInfo[];
@@ -92,11 +95,23 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
     await shutdownAll(Date.now() + 5_000);
     throw err;
   }
+  const otlp = config.receiver.otlpHttp?.enabled
+    ? new OtlpHttpReceiver({ ...DEFAULT_OTLP_HTTP, ...config.receiver.otlpHttp }, router, bad, log, config.receiver.maxEntriesPerMessage)
+    : undefined;
+  let otlpHttpUrl: string | undefined;
+  try {
+    otlpHttpUrl = await otlp?.start();
+  } catch (err) {
+    await receiver.stop(Date.now());
+    await shutdownAll(Date.now() + 5_000);
+    throw err;
+  }
 
   const stats = (): CollectorStats => ({
     uptimeSeconds: (Date.now() - started) / 1000,
     receiver: receiver.counters(),
     plugins: router.counters(),
+    ...(otlp ? { otlpHttp: otlp.counters() } : {}),
     badInput: bad.counts(),
     delivery: accounting.stats(),
   });
@@ -109,6 +124,7 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
       controlEndpoint = await control.start();
     } catch (err) {
       await receiver.stop(Date.now());
+      await otlp?.stop();
       await router.drain(Date.now());
       await shutdownAll(Date.now() + 5_000);
       throw err;
@@ -117,6 +133,7 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
 
   const plugins: PluginInfo[] = instances.map(({ name, type, inst }) => ({ name, type, target: inst.describe?.() ?? type }));
   for (const ep of endpoints) log(`listening on ${ep} (ZeroMQ PULL)`);
+  if (otlpHttpUrl) log(`listening on ${otlpHttpUrl}/v1/logs (OTLP/HTTP)`);
   if (controlEndpoint) log(`control on ${controlEndpoint} (distlog stats --from ${controlEndpoint})`);
   for (const p of plugins) log(`plugin ${p.name} (${p.type}): ${p.target}`);
 
@@ -144,6 +161,7 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
       if (timer) clearInterval(timer);
       const deadline = Date.now() + config.shutdown.drainTimeoutSeconds * 1000;
       await receiver.stop(deadline);
+      await otlp?.stop();
       if (interval > 0) emitDelivery();
       await router.drain(deadline);
       for (const p of instances) await bounded(`plugin ${p.name}: flush()`, () => p.inst.flush(), deadline, log);
@@ -156,5 +174,5 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
     return stopping;
   };
 
-  return { endpoints, controlEndpoint, plugins, stats, stop };
+  return { endpoints, otlpHttpUrl, controlEndpoint, plugins, stats, stop };
 }

@@ -19,6 +19,24 @@ const Endpoint = withMessage(Type.String({ pattern: ENDPOINT_PATTERN }), (v) => 
   hint: ENDPOINT_HINT,
 }));
 
+/**
+ * The OTLP/HTTP logs receiver (POST /v1/logs). Nested under `receiver:` so that
+ * existing configs stay valid; off by default, loopback by default when on.
+ */
+export const OtlpHttpReceiverSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Accept OTLP/HTTP logs (protobuf or JSON, gzip or not) on POST /v1/logs.' }),
+    endpoint: withMessage(
+      Type.String({ pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}$', default: '127.0.0.1:4318', description: 'host:port to listen on (port 0 = any free port).' }),
+      (v) => ({ message: `invalid endpoint ${JSON.stringify(v)}`, hint: 'host:port, e.g. 127.0.0.1:4318' }),
+    ),
+    maxBodyBytes: Type.Integer({ minimum: 64, maximum: MAX_MESSAGE_BYTES, default: 16 * 1024 * 1024, description: 'Request bodies larger than this (as sent, before decompression) get 413, counted (reason size).' }),
+    maxDecompressedBytes: Type.Integer({ minimum: 64, maximum: MAX_MESSAGE_BYTES, default: 64 * 1024 * 1024, description: 'A gzip body that inflates past this gets 413, counted (reason size): gzip bombs.' }),
+    system: Type.Union([Type.Literal('T'), Type.Literal('S'), Type.Literal('P')], { default: 'P', description: 'System code of records whose request has no x-distlog-system header.' }),
+  },
+  { additionalProperties: false, description: 'OTLP/HTTP logs receiver.' },
+);
+
 export const ReceiverSchema = Type.Object(
   {
     endpoints: withMessage(
@@ -51,6 +69,7 @@ export const ReceiverSchema = Type.Object(
       default: 10,
       description: 'At most one bad-input report line per reason per this many seconds.',
     }),
+    otlpHttp: Type.Optional(OtlpHttpReceiverSchema),
   },
   { additionalProperties: false, description: 'The ZeroMQ PULL receiver.' },
 );
@@ -169,6 +188,7 @@ export const CollectorFileSchema = withMessage(
 );
 
 export type ReceiverConfig = Static<typeof ReceiverSchema>;
+export type OtlpHttpReceiverConfig = Static<typeof OtlpHttpReceiverSchema>;
 export type RetryConfig = Static<typeof RetrySchema>;
 export type QueueConfig = Static<typeof QueueSchema>;
 export type WhenFull = Static<typeof WhenFullSchema>;

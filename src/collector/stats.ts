@@ -4,12 +4,15 @@
  */
 import type { DeliveryStats } from './accounting.js';
 import type { PluginCounters } from './pipeline.js';
+import type { OtlpHttpCounters } from './otlp-http-receiver.js';
 import type { ReceiverCounters } from './receiver.js';
 
 export interface CollectorStats {
   uptimeSeconds: number;
   receiver: ReceiverCounters;
   plugins: Record<string, PluginCounters>;
+  /** The OTLP/HTTP receiver's counters, when it is on. */
+  otlpHttp?: OtlpHttpCounters;
   /** Refused input by reason (frames, topic, size, json, schema, pickle, entry, ...). */
   badInput: Record<string, number>;
   /** Per-producer batches, records and gaps (see accounting.ts for what gaps can tell). */

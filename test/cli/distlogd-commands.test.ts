@@ -56,6 +56,7 @@ test('distlogd schema prints the JSON Schema with the built-in plugins\' options
     { properties: { type: { const: 'console' } }, required: ['type'] },
     { properties: { type: { const: 'file' } }, required: ['type'] },
     { properties: { type: { const: 'mongodb' } }, required: ['type'] },
+    { properties: { type: { const: 'otlp' } }, required: ['type'] },
     { properties: { type: { const: 'redis' } }, required: ['type'] },
     { properties: { type: { const: 'zmq-pub' } }, required: ['type'] },
   ]);

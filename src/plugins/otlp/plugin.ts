@@ -1,0 +1,180 @@
+/**
+ * The `otlp` plugin instance: each consumed batch is one OTLP/HTTP request
+ * (ExportLogsServiceRequest in protobuf, gzip by default) to `endpoint`.
+ * encodeOtlp writes the native trace/span ids and severity; distlog's own scope
+ * facts (key, path, event, duration...) ride as `distlog.*` attributes, so an
+ * OTLP backend shows them and a distlogd receiving them rebuilds the entry.
+ *
+ * Outcomes, as the OTLP specification sorts them (otlp.md, "Failures"):
+ * - 2xx: written; a `partial_success` with rejected_log_records is counted,
+ *   logged (with the server's error_message) and reported to the collector as
+ *   dropped for that many records.
+ * - 429/502/503/504 and connection errors/timeouts: retried here, with
+ *   exponential backoff (jittered) or the server's Retry-After, capped at
+ *   retry.maxBackoffMs; after retry.maxAttempts consume() throws, so the
+ *   collector keeps the batch in this plugin's bounded queue and its own
+ *   `queue.retry` applies on top (which is why the attempts here are few).
+ *   Retrying inside consume() is what lets Retry-After be honoured.
+ * - any other 4xx/5xx: not retried (the request itself is wrong: auth, schema);
+ *   counted, logged, and the batch is dropped ({ dropped: n }).
+ */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { LogEntry } from '../../protocol/log-entry.js';
+import { encodeOtlp } from '../../protocol/index.js';
+import { Reader } from '../../protocol/proto-wire.js';
+import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
+import type { OtlpOptions } from './schema.js';
+
+const gzipAsync = promisify(gzip);
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+export interface OtlpSinkCounters {
+  requests: number;
+  /** Records the backend accepted. */
+  sent: number;
+  /** Records the backend refused through partial_success. */
+  rejectedByBackend: number;
+  /** Batches dropped on a non-retryable status. */
+  droppedBatches: number;
+  droppedRecords: number;
+  /** Attempts that got a retryable status or a connection error. */
+  retries: number;
+}
+
+/** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** ExportLogsServiceResponse → partial_success { rejected_log_records, error_message }. */
+function readPartialSuccess(body: Buffer): { rejected: number; message: string } {
+  let rejected = 0;
+  let message = '';
+  try {
+    const r = new Reader(body);
+    while (r.pos < r.end) {
+      const tag = r.uvarint();
+      if (tag !== 0x0a) { r.skip(tag & 7); continue; }
+      const end = r.len() + r.pos;
+      while (r.pos < end) {
+        const t = r.uvarint();
+        if (t === 0x08) rejected = r.uvarint();
+        else if (t === 0x12) message = r.string();
+        else r.skip(t & 7);
+      }
+    }
+  } catch {
+    // A 2xx whose body is not a response we can read: the records were accepted.
+  }
+  return { rejected, message };
+}
+
+class RetryableFailure extends Error {
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
+  }
+}
+
+export class OtlpSink implements PluginInstance {
+  private readonly c: OtlpSinkCounters = { requests: 0, sent: 0, rejectedByBackend: 0, droppedBatches: 0, droppedRecords: 0, retries: 0 };
+  private readonly aborter = new AbortController();
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly options: OtlpOptions,
+    private readonly ctx: PluginContext,
+  ) {
+    this.headers = { ...options.headers, 'content-type': 'application/x-protobuf' };
+    if (options.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
+  }
+
+  start(): void {}
+
+  describe(): string {
+    return `OTLP/HTTP protobuf${this.options.compression === 'gzip' ? ' (gzip)' : ''} to ${this.options.endpoint}`;
+  }
+
+  counters(): OtlpSinkCounters {
+    return { ...this.c };
+  }
+
+  async consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
+    if (batch.length === 0) return;
+    const raw = encodeOtlp(batch);
+    const body = this.options.compression === 'gzip' ? await gzipAsync(raw) : raw;
+    const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.options.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(body, batch.length);
+      } catch (err) {
+        if (!(err instanceof RetryableFailure) || attempt >= maxAttempts || this.aborter.signal.aborted) throw err;
+        this.c.retries++;
+        const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
+        const delay = err.retryAfterMs !== undefined ? Math.min(maxBackoffMs, err.retryAfterMs) : backoff * (0.5 + Math.random() / 2);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async send(body: Buffer, n: number): Promise<ConsumeResult | void> {
+    this.c.requests++;
+    let res: Response;
+    try {
+      res = await fetch(this.options.endpoint, {
+        method: 'POST',
+        headers: this.headers,
+        body,
+        signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new RetryableFailure(`POST ${this.options.endpoint}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    }
+    const text = Buffer.from(await res.arrayBuffer().catch(() => new ArrayBuffer(0)));
+    if (res.ok) {
+      const { rejected, message } = readPartialSuccess(text);
+      if (rejected > 0) {
+        this.c.rejectedByBackend += rejected;
+        this.c.sent += n - rejected;
+        this.ctx.logger.warn(`${this.options.endpoint} rejected ${rejected} of ${n} records: ${message || '(no message)'}`);
+        return { dropped: Math.min(rejected, n) };
+      }
+      this.c.sent += n;
+      return;
+    }
+    if (RETRYABLE.has(res.status)) {
+      throw new RetryableFailure(`POST ${this.options.endpoint}: HTTP ${res.status}`, parseRetryAfter(res.headers.get('retry-after')));
+    }
+    this.c.droppedBatches++;
+    this.c.droppedRecords += n;
+    this.ctx.logger.error(`${this.options.endpoint} answered HTTP ${res.status} (not retryable): ${n} records dropped${statusMessage(text)}`);
+    return { dropped: n };
+  }
+
+  flush(): void {}
+
+  shutdown(): void {
+    this.aborter.abort();
+  }
+}
+
+/** The message of a google.rpc.Status body, when the body is one; else its first line of text. */
+function statusMessage(body: Buffer): string {
+  if (body.length === 0) return '';
+  try {
+    const r = new Reader(body);
+    while (r.pos < r.end) {
+      const tag = r.uvarint();
+      if (tag === 0x12) return `: ${r.string()}`;
+      r.skip(tag & 7);
+    }
+  } catch {
+    // not protobuf
+  }
+  const line = body.toString('utf8', 0, Math.min(body.length, 200)).split('\n')[0]!;
+  return /^[\x20-\x7e]+$/.test(line) ? `: ${line}` : '';
+}
