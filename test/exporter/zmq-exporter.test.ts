@@ -138,7 +138,9 @@ test('several endpoints share the load round-robin', async () => {
   const exporter = new ZmqLogRecordExporter({ endpoint: [a.endpoint, b.endpoint] });
   try {
     // With immediate (the default) a message only goes to a completed
-    // connection; wait until both are up so the split is exact.
+    // connection; wait until both are up. ZeroMQ round-robins over the pipes
+    // with room: with the send high-water mark at 1 a busy pipe is skipped, so
+    // the split is near even, not exact.
     await sleep(300);
     const batch = records(3);
     for (let i = 0; i < 20; i++) assert.equal((await exportOnce(exporter, batch)).code, ExportResultCode.SUCCESS);
@@ -155,7 +157,7 @@ test('several endpoints share the load round-robin', async () => {
       }
     }
     assert.equal(got.a + got.b, 60);
-    assert.equal(got.a, 30, `a got ${got.a}, b got ${got.b}`);
+    assert.ok(got.a >= 18 && got.b >= 18, `a got ${got.a}, b got ${got.b}`);
   } finally {
     await exporter.shutdown();
     a.pull.close();
