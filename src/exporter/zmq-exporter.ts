@@ -26,6 +26,7 @@ import { resolveOptions, type ResolvedZmqExporterOptions, type ZmqExporterOption
 import { OtlpBatchEncoder, type EncodeSink } from './otlp-encoder.js';
 import { UnencodableRecordError } from './otlp-writer.js';
 import { PushTransport, TransportError, type MessageTransport, type OutgoingMessage } from './transport.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Why records were dropped; the counts add up to `droppedRecords`. */
 export interface DropReasons {
@@ -270,12 +271,20 @@ export class ZmqLogRecordExporter implements LogRecordExporter {
   private async doShutdown(deadlineAt: number): Promise<void> {
     this.closing = true;
     try {
-      if (await this.transport.whenDrained(deadlineAt)) {
+      const drained = await this.transport.whenDrained(deadlineAt);
+      // Not drained with the breaker open: what was queued has failed, counted; go on.
+      if (drained || !this.transport.reachable) {
         if (this.transport.sentMessages > 0) {
+          // A collector that died holding our messages (the breaker is open): wait,
+          // within the deadline, for one to be back. The closing batch's recordsBefore
+          // then lets it count exactly what the dead one took down with it.
+          while (!this.transport.reachable && performance.now() < deadlineAt) await sleep(50);
           // End of stream: once ZeroMQ took this empty batch, every data message
           // before it was written to TCP, and the collector learns the final seq.
-          this.transport.send(this.message(this.topicLog, this.emptyPayload(), 0, undefined));
-          await this.transport.whenDrained(deadlineAt);
+          if (this.transport.reachable) {
+            this.transport.send(this.message(this.topicLog, this.emptyPayload(), 0, undefined));
+            await this.transport.whenDrained(deadlineAt);
+          }
         }
       }
     } finally {

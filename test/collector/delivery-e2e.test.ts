@@ -111,3 +111,36 @@ test('kill -9 of distlogd mid-send and a restart on the same port: every record 
     if (second && second.child.exitCode === null) second.child.kill('SIGKILL');
   }
 });
+
+test('kill -9 of distlogd while a fast producer finishes before the restart: its shutdown waits for the new collector, whose count from recordsBefore leaves nothing uncounted', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlog-crash-fast-'));
+  const port = await freePort();
+  const total = 100_000;
+  const first = await startDaemon(dir, port, 'plugins:\n  - type: file\n    options: { directory: ./before }\n');
+  let second: Daemon | undefined;
+  try {
+    // 5,000 records every 20 ms: done logging long before the second collector is up
+    const producer = startProducer(`tcp://127.0.0.1:${port}`, total, 'fast', 5000, 20);
+    await waitFor('records flowing', async () => (await queryStats(first.control)).plugins.file!.written > 0, 60_000);
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    await sleep(1500);
+    second = await startDaemon(dir, port, 'plugins:\n  - type: file\n    options: { directory: ./after }\n');
+    const report = await producer.done; // its shutdown deadline (60 s here) covers the restart
+    const s2 = await settled(second.control, (await queryStats(second.control)).receiver.entries);
+    await stopDaemon(second);
+    const before = new Set(stored(join(dir, 'before')).byTag.get('fast') ?? []).size;
+    const after = new Set(stored(join(dir, 'after')).byTag.get('fast') ?? []).size;
+    const acc = s2.delivery.producers.find((p) => p.producer === report.producer);
+    assert.ok(acc, 'the restarted collector heard from the producer (its closing batch)');
+    const producerDropped = report.processorDropped;
+    const lostWithDead = acc.missingRecordsBeforeFirstSeen! - before;
+    assert.ok(lostWithDead >= 0);
+    assert.equal(before + after + producerDropped + lostWithDead + report.exporter.inDoubtRecords, total, JSON.stringify({ before, after, producerDropped, lostWithDead, e: report.exporter }));
+    t.diagnostic(`stored ${before} + ${after}; counted by the producer ${producerDropped}; lost with the dead collector ${lostWithDead}, counted by the restarted one`);
+  } finally {
+    if (first.child.exitCode === null) first.child.kill('SIGKILL');
+    if (second && second.child.exitCode === null) second.child.kill('SIGKILL');
+  }
+});
+
