@@ -38,6 +38,7 @@ export {
   toJsonSchema,
 } from './config-schema.js';
 export { isPlainObject } from '../protocol/plain-object.js';
+export { jsonlFilesUnder } from './jsonl-files.js';
 export * from './store.js';
 
 /** Where a plugin reports its own problems; the daemon prefixes the plugin name. */

@@ -5,22 +5,13 @@
  * LogEntry is reported with its file and line number and skipped.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { LogEntry } from '../protocol/log-entry.js';
 import type { ReadProblem, RecordSource } from './record-source.js';
 import { parseEntryLine } from '../protocol/entry-line.js';
+import { jsonlFilesUnder } from '../plugins/api.js';
 
-async function jsonlFilesUnder(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const d of entries) {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) await jsonlFilesUnder(p, out);
-    else if (d.isFile() && d.name.endsWith('.jsonl')) out.push(p);
-  }
-}
 
 
 export class FileRecordSource implements RecordSource {

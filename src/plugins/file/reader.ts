@@ -12,10 +12,10 @@
  *   Limitation: when the plugin rotates a file (renames it to `X.N.jsonl`), the
  *   renamed file is new to the cursor and is read again from its start.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { LogEntry } from '../../protocol/log-entry.js';
-import { selectRecent, TaskSummarizer, type RecentTasksQuery, type RecordsPage, type StoreProblem, type StoreReader, type TaskSummary } from '../api.js';
+import { jsonlFilesUnder, selectRecent, TaskSummarizer, type RecentTasksQuery, type RecordsPage, type StoreProblem, type StoreReader, type TaskSummary } from '../api.js';
 
 import { parseEntryLine } from '../../protocol/entry-line.js';
 
@@ -65,15 +65,6 @@ async function readLines(path: string, pos: Position, max: number): Promise<{ li
   }
 }
 
-async function jsonlFilesUnder(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const d of entries) {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) await jsonlFilesUnder(p, out);
-    else if (d.isFile() && d.name.endsWith('.jsonl')) out.push(p);
-  }
-}
 
 export class FileStoreReader implements StoreReader {
   /** A folder (the plugin's `directory`) or one file. */
