@@ -4,9 +4,7 @@
  * the services it wants, and the MAXLEN bound per service.
  */
 import type { LogEntry } from '../../protocol/log-entry.js';
-
-const SYSTEM_NAMES: Record<string, string> = { T: 'test', S: 'staging', P: 'production' };
-const KIND_NAMES: Record<string, string> = { L: 'log', P: 'perf' };
+import { KIND_NAMES, SYSTEM_NAMES } from '../../protocol/names.js';
 
 /** service.name of a record, or `unknown`. */
 export function serviceOf(e: LogEntry): string {
