@@ -14,6 +14,13 @@
  * 413 for an oversize body, 415 for a content type other than protobuf or JSON.
  * A JSON request gets its Status and response in JSON. Every
  * refusal is counted in the collector's bad-input counters.
+ *
+ * Backpressure: while a `block` plugin lane is full (router.mustWait, the same
+ * signal that stops the ZeroMQ receiver reading), a request is answered 503
+ * with `Retry-After` (receiver.otlpHttp.retryAfterSeconds) before its body is
+ * read, and counted (`throttledRequests`): OTLP clients retry 503 with backoff,
+ * so the records wait in the sender's queue instead of an unbounded one here.
+ * 503, not 429: the cause is this collector's pipeline, not the client's rate.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -39,6 +46,8 @@ export interface OtlpHttpCounters {
   refusedRequests: number;
   /** Records dropped from otherwise good requests (reported in partial_success). */
   rejectedRecords: number;
+  /** Requests answered 503 + Retry-After because a blocking plugin lane was full (backpressure). */
+  throttledRequests: number;
 }
 
 const PROTOBUF = 'application/x-protobuf';
@@ -46,6 +55,7 @@ const JSON_TYPE = 'application/json';
 /** google.rpc.Code values the spec pairs with the HTTP statuses. */
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_UNAVAILABLE = 14;
 const RPC_INTERNAL = 13;
 
 class HttpRefusal extends Error {
@@ -94,7 +104,7 @@ function splitHostPort(endpoint: string): { host: string; port: number } {
 
 export class OtlpHttpReceiver {
   private readonly server: Server;
-  private readonly c: OtlpHttpCounters = { requests: 0, records: 0, bytes: 0, refusedRequests: 0, rejectedRecords: 0 };
+  private readonly c: OtlpHttpCounters = { requests: 0, records: 0, bytes: 0, refusedRequests: 0, rejectedRecords: 0, throttledRequests: 0 };
   private bound = '';
 
   constructor(
@@ -151,6 +161,20 @@ export class OtlpHttpReceiver {
     res.end(body);
   }
 
+  /** 503 + Retry-After: a plugin lane that holds the receivers is full. The body is drained unread. */
+  private throttle(req: IncomingMessage, res: ServerResponse, json: boolean): void {
+    this.c.throttledRequests++;
+    req.resume();
+    const message = 'distlogd is applying backpressure: a plugin queue is full; retry later';
+    const body = json ? Buffer.from(JSON.stringify({ code: RPC_UNAVAILABLE, message })) : encodeRpcStatus(RPC_UNAVAILABLE, message);
+    res.writeHead(503, {
+      'content-type': json ? JSON_TYPE : PROTOBUF,
+      'content-length': body.length,
+      'retry-after': String(this.cfg.retryAfterSeconds),
+    });
+    res.end(body);
+  }
+
   private async readBody(req: IncomingMessage): Promise<Buffer> {
     const limit = this.cfg.maxBodyBytes;
     const declared = Number(req.headers['content-length']);
@@ -185,6 +209,10 @@ export class OtlpHttpReceiver {
         // Drain what was sent so the connection stays usable, then refuse.
         req.resume();
         this.refuse(res, new HttpRefusal(415, RPC_INVALID_ARGUMENT, `unsupported content type ${JSON.stringify(type)}: send ${PROTOBUF} or ${JSON_TYPE}`), 'encoding', from);
+        return;
+      }
+      if (this.router.mustWait) {
+        this.throttle(req, res, json);
         return;
       }
       const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
