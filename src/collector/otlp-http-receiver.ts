@@ -27,6 +27,7 @@ import { promisify } from 'node:util';
 import { gunzip, type InputType } from 'node:zlib';
 import { decodeOtlp, countOtlpRecords } from '../protocol/index.js';
 import { Writer } from '../protocol/proto-wire.js';
+import { rememberOtlpSource } from '../protocol/otlp-source.js';
 import { otlpJsonToProtobuf } from './otlp-json.js';
 import type { SystemCode } from '../protocol/log-entry.js';
 import { defaultsOf } from '../plugins/api.js';
@@ -289,6 +290,8 @@ export class OtlpHttpReceiver {
       this.bad.record('entry', `OTLP/HTTP ${message}`, from, decoded.errors.length);
     }
     const n = decoded.entries.length;
+    // All records kept: the otlp plugin may forward this body as is (protocol/otlp-source.ts).
+    if (decoded.errors.length === 0) rememberOtlpSource(decoded.entries, body);
     this.c.records += n;
     this.router.dispatch(decoded.entries, n > 0 ? body.length / n : 0);
     const rejected = decoded.errors.length;
