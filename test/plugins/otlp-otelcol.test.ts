@@ -22,7 +22,7 @@ import { entry, goodMessage, pushSocket, waitFor } from '../collector/helpers.js
 import { attrs, Otelcol } from '../helpers/otelcol.js';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
-import { otlpPlugin, type OtlpSink } from '../../src/plugins/otlp/index.js';
+import { otlpPlugin, type OtlpOptions, type OtlpSink } from '../../src/plugins/otlp/index.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -168,7 +168,7 @@ test('the Collector\'s own OTLP/JSON (its file exporter\'s lines) POSTed to dist
 test('distlog SDK (ZeroMQ O) → distlogd → otlp plugin, passed through unchanged → a real Collector: scope facts as distlog.* attributes, native ids', { timeout: 120_000 }, async () => {
   const col = await Otelcol.start();
   let sink: OtlpSink | undefined;
-  const capturing: PluginFactory = { ...otlpPlugin, create: (o, ctx) => (sink = otlpPlugin.create(o, ctx) as OtlpSink) };
+  const capturing: PluginFactory = { ...otlpPlugin, create: (o, ctx) => (sink = otlpPlugin.create(o as OtlpOptions, ctx) as OtlpSink) };
   const text = [
     'receiver: { endpoints: ["tcp://127.0.0.1:*"] }',
     'stats: { intervalSeconds: 0 }',

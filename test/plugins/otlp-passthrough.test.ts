@@ -54,7 +54,7 @@ function officialRequest(): Buffer {
 test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwarded byte for byte; a filtered batch is re-encoded', { timeout: 60_000 }, async () => {
   const fake = await otlpServer();
   const sinks = new Map<string, OtlpSink>();
-  const capturing: PluginFactory = { ...otlpPlugin, create: (o, ctx) => { const s = otlpPlugin.create(o, ctx) as OtlpSink; sinks.set(ctx.name, s); return s; } };
+  const capturing: PluginFactory = { ...otlpPlugin, create: (o, ctx) => { const s = otlpPlugin.create(o as OtlpOptions, ctx) as OtlpSink; sinks.set(ctx.name, s); return s; } };
   const text = [
     'receiver:',
     '  endpoints: ["tcp://127.0.0.1:*"]',
