@@ -90,7 +90,10 @@ export class Otelcol {
   /** Every ExportLogsServiceRequest line the file exporter wrote so far, parsed. */
   fileRequests(): OtlpJsonRequest[] {
     if (!existsSync(this.filePath)) return [];
-    return readFileSync(this.filePath, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as OtlpJsonRequest);
+    // Only whole lines: the exporter may be mid-way through writing the last one.
+    const text = readFileSync(this.filePath, 'utf8');
+    const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+    return whole.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as OtlpJsonRequest);
   }
 
   /** The file's log records flattened, each with its resource and scope. */
