@@ -23,6 +23,11 @@ export function otelcolBinary(): string {
 export interface OtelcolOptions {
   /** Also export every log record to this OTLP/HTTP logs URL (…/v1/logs). */
   forwardTo?: string;
+  /**
+   * `file` (default): OTLP JSON lines read by fileRecords(); `debug`: the debug
+   * exporter at `verbosity: basic` (one line per batch, the cheapest sink: benchmarks).
+   */
+  sink?: 'file' | 'debug';
 }
 
 export class Otelcol {
@@ -53,9 +58,9 @@ export class Otelcol {
     const bin = otelcolBinary();
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'distlog-otelcol-'));
-    const exporters: Record<string, unknown> = {
-      file: { path: join(dir, 'logs.jsonl'), format: 'json', flush_interval: '100ms' },
-    };
+    const exporters: Record<string, unknown> = options.sink === 'debug'
+      ? { debug: { verbosity: 'basic' } }
+      : { file: { path: join(dir, 'logs.jsonl'), format: 'json', flush_interval: '100ms' } };
     if (options.forwardTo) {
       exporters.otlphttp = { logs_endpoint: options.forwardTo, compression: 'gzip', retry_on_failure: { enabled: false }, sending_queue: { enabled: false } };
     }
