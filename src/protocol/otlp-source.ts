@@ -20,6 +20,11 @@
  * Several requests in one batch go as one: ExportLogsServiceRequest is a single
  * repeated field (resource_logs = 1), and concatenated encodings of a repeated
  * field are the encoding of the concatenated list.
+ *
+ * Remembering keeps each request's bytes alive as long as its first entry: about
+ * the wire size again for every queued record. So it happens only while some
+ * forwarder in the process wants it (wantOtlpSources(); the otlp plugin holds
+ * it from create to shutdown); otherwise rememberOtlpSource() does nothing.
  */
 import type { LogEntry } from './log-entry.js';
 import { Reader } from './proto-wire.js';
@@ -32,6 +37,19 @@ interface OtlpSource {
 }
 
 const sources = new WeakMap<LogEntry, OtlpSource>();
+let wanted = 0;
+
+/** Declares that a forwarder will look for sources; returns the function that withdraws it (safe twice). */
+export function wantOtlpSources(): () => void {
+  wanted++;
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      wanted--;
+    }
+  };
+}
 
 /**
  * Marks `entries` as every record of the OTLP request `request`, in order and
@@ -39,7 +57,7 @@ const sources = new WeakMap<LogEntry, OtlpSource>();
  * records the receiver dropped.
  */
 export function rememberOtlpSource(entries: readonly LogEntry[], request: Uint8Array): void {
-  if (entries.length > 0) sources.set(entries[0]!, { entries, request });
+  if (wanted > 0 && entries.length > 0) sources.set(entries[0]!, { entries, request });
 }
 
 /** A run of a batch: bytes that encode exactly `count` of its records, or records still to encode. */

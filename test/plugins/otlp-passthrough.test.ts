@@ -14,7 +14,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import { decodeMessage, encodeOtlp, type LogEntry } from '../../src/protocol/index.js';
-import { otlpSourceRuns, rememberOtlpSource } from '../../src/protocol/otlp-source.js';
+import { otlpSourceRuns, rememberOtlpSource, wantOtlpSources } from '../../src/protocol/otlp-source.js';
 import { defaultsOf, type PluginFactory } from '../../src/plugins/api.js';
 import { otlpPlugin, OtlpOptionsSchema, OtlpSink, type OtlpOptions } from '../../src/plugins/otlp/index.js';
 import { entry, pushSocket, waitFor } from '../collector/helpers.js';
@@ -117,6 +117,7 @@ test('otlp plugin: a batch mixing whole OTLP requests, a split request and other
   const fake = await otlpServer();
   const options = { ...(defaultsOf(OtlpOptionsSchema) as OtlpOptions), endpoint: `${fake.url}/v1/logs`, compression: 'none' as const };
   const sink = new OtlpSink(options, { name: 'otlp', baseDir: '.', logger: { info() {}, warn() {}, error() {} } });
+  const release = wantOtlpSources(); // besides the sink's own wish, which shutdown() withdraws
   try {
     const requestA = officialRequest();
     const a = decodeMessage([Buffer.from('TLO'), requestA]).entries;
@@ -143,7 +144,14 @@ test('otlp plugin: a batch mixing whole OTLP requests, a split request and other
     // a batch that never came as OTLP: one encoded request, as before
     const fresh = [entry({ message: 'json-borne' })];
     assert.deepEqual(otlpSourceRuns(fresh), [{ entries: fresh }]);
+    // with no forwarder left that wants them, receivers keep no request bytes
+    await sink.shutdown();
+    release();
+    const c = decodeMessage([Buffer.from('TLO'), requestA]).entries;
+    rememberOtlpSource(c, requestA);
+    assert.deepEqual(otlpSourceRuns(c), [{ entries: c }]);
   } finally {
+    release();
     await sink.shutdown();
     fake.server.close();
   }

@@ -30,7 +30,7 @@ import { gzip } from 'node:zlib';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { encodeOtlp } from '../../protocol/index.js';
 import { Reader } from '../../protocol/proto-wire.js';
-import { otlpSourceRuns } from '../../protocol/otlp-source.js';
+import { otlpSourceRuns, wantOtlpSources } from '../../protocol/otlp-source.js';
 import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
 import type { OtlpOptions } from './schema.js';
 
@@ -97,6 +97,8 @@ export class OtlpSink implements PluginInstance {
   };
   private readonly aborter = new AbortController();
   private readonly headers: Record<string, string>;
+  /** Withdraws this plugin's wish that receivers keep OTLP request bytes (see otlp-source.ts). */
+  private readonly releaseSources = wantOtlpSources();
 
   constructor(
     private readonly options: OtlpOptions,
@@ -192,6 +194,7 @@ export class OtlpSink implements PluginInstance {
   flush(): void {}
 
   shutdown(): void {
+    this.releaseSources();
     this.aborter.abort();
   }
 }
