@@ -15,8 +15,12 @@
  * Why the bytes can go as they are: the mapping of encodeOtlp is lossless, so
  * the request a producer sent says everything a re-encoding would (trace/span
  * ids native, distlog's scope facts as `distlog.*` attributes when a distlog
- * SDK wrote them). What it lacks is only what distlogd assigned on the way in:
- * a `distlog.system` resource attribute for a request that had none.
+ * SDK wrote them). What it may lack is what distlogd assigned on the way in:
+ * the system (T/S/P) of a resource without a `distlog.system` attribute (a
+ * foreign SDK's, taken from the topic or the x-distlog-system header). Such a
+ * Resource gets that attribute spliced in, as encodeOtlp would write it: only
+ * the Resource and its ResourceLogs' length prefix are rewritten, the records'
+ * bytes are copied as they came.
  * Several requests in one batch go as one: ExportLogsServiceRequest is a single
  * repeated field (resource_logs = 1), and concatenated encodings of a repeated
  * field are the encoding of the concatenated list.
@@ -28,11 +32,17 @@
  */
 import type { LogEntry } from './log-entry.js';
 import { Reader } from './proto-wire.js';
+import { ATTR_SYSTEM } from './attributes.js';
+import { countOtlpRecords } from './otlp-decode.js';
 
 interface OtlpSource {
   readonly entries: readonly LogEntry[];
   readonly request: Uint8Array;
-  /** Only the resource_logs fields of the request (distlog's BatchMeta and unknown fields left out), made on first use. */
+  /**
+   * The request's resource_logs fields, each Resource carrying `distlog.system`
+   * (distlog's BatchMeta and unknown fields left out), made on first use; null
+   * when the bytes cannot be read so (the records are then encoded).
+   */
   resourceLogs?: Buffer | null;
 }
 
@@ -67,26 +77,134 @@ function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-/** The resource_logs fields of a request, or null when it cannot be read as one. */
-function resourceLogsOf(request: Uint8Array): Buffer | null {
+const SYSTEM_KEY = Buffer.from(ATTR_SYSTEM, 'utf8');
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+/** A length-delimited field: tag byte(s), length, body. */
+function field(tag: number, ...body: Buffer[]): Buffer {
+  const len = body.reduce((n, b) => n + b.length, 0);
+  return Buffer.concat([varint(tag), varint(len), ...body]);
+}
+
+/** KeyValue { key = "distlog.system", value = AnyValue { string_value = system } }, as an attributes entry (field 1). */
+function systemAttribute(system: string): Buffer {
+  return field(0x0a, field(0x0a, SYSTEM_KEY), field(0x12, field(0x0a, Buffer.from(system, 'latin1'))));
+}
+
+/**
+ * The `distlog.system` of a Resource body — the value when it is T, S or P,
+ * undefined when absent, null when present with another value (then the
+ * decoder used its default, which the bytes would not say) — and where its
+ * attributes end (where a new one goes, as serializers write them: attributes
+ * first, then dropped_attributes_count).
+ */
+function systemOfResource(buf: Buffer, start: number, end: number): { system: string | undefined | null; attributesEnd: number } {
+  const r = new Reader(buf, start, end);
+  let attributesEnd = start;
+  while (r.pos < r.end) {
+    const tag = r.uvarint();
+    if (tag !== 0x0a) { r.skip(tag & 7); continue; }
+    const kvEnd = r.len() + r.pos;
+    attributesEnd = kvEnd;
+    let isSystem = false;
+    let value: string | null = null;
+    while (r.pos < kvEnd) {
+      const t = r.uvarint();
+      if (t === 0x0a) {
+        const k = r.bytes();
+        isSystem = k.equals(SYSTEM_KEY);
+      } else if (t === 0x12) {
+        const vEnd = r.len() + r.pos;
+        while (r.pos < vEnd) {
+          const vt = r.uvarint();
+          if (vt === 0x0a) value = r.string();
+          else r.skip(vt & 7);
+        }
+      } else r.skip(t & 7);
+    }
+    if (isSystem) return { system: value === 'T' || value === 'S' || value === 'P' ? value : null, attributesEnd };
+  }
+  return { system: undefined, attributesEnd };
+}
+
+/**
+ * One ResourceLogs field (`buf[at, end)`, its body from `start`), made
+ * self-describing: as it came when its Resource names its system, else with
+ * `distlog.system` spliced into the Resource. null when the Resource names
+ * another system than distlogd gave its records.
+ */
+function selfDescribing(buf: Buffer, at: number, start: number, end: number, system: string | undefined): Buffer | null {
+  const r = new Reader(buf, start, end);
+  let resource: [number, number] | undefined; // the Resource field, tag to end
+  let resourceBody: [number, number] | undefined;
+  while (r.pos < r.end) {
+    const from = r.pos;
+    const tag = r.uvarint();
+    if (tag === 0x0a && resource === undefined) {
+      const n = r.len();
+      resourceBody = [r.pos, r.pos + n];
+      r.pos += n;
+      resource = [from, r.pos];
+    } else r.skip(tag & 7);
+  }
+  const found = resourceBody ? systemOfResource(buf, resourceBody[0], resourceBody[1]) : undefined;
+  const own = found?.system;
+  if (own === null) return null;
+  if (own !== undefined || system === undefined) {
+    // It says its system (and the decoder took it), or it has no records to say it for.
+    if (own !== undefined && system !== undefined && own !== system) return null;
+    return buf.subarray(at, end);
+  }
+  const attr = systemAttribute(system);
+  if (!resource) return field(0x0a, field(0x0a, attr), buf.subarray(start, end));
+  return field(
+    0x0a,
+    buf.subarray(start, resource[0]),
+    field(0x0a, buf.subarray(resourceBody![0], found!.attributesEnd), attr, buf.subarray(found!.attributesEnd, resourceBody![1])),
+    buf.subarray(resource[1], end),
+  );
+}
+
+/**
+ * The resource_logs fields of a request, each self-describing (see
+ * selfDescribing), or null when it cannot be read so. `entries` are its
+ * records in order: they tell the system distlogd gave each ResourceLogs.
+ */
+function resourceLogsOf(request: Uint8Array, entries: readonly LogEntry[]): Buffer | null {
   const buf = asBuffer(request);
   const r = new Reader(buf);
-  const ranges: [number, number][] = [];
+  const parts: Buffer[] = [];
+  let index = 0;
   try {
     while (r.pos < r.end) {
-      const start = r.pos;
+      const at = r.pos;
       const tag = r.uvarint();
-      r.skip(tag & 7);
-      if (tag !== 0x0a) continue;
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] === start) last[1] = r.pos;
-      else ranges.push([start, r.pos]);
+      if (tag !== 0x0a) { r.skip(tag & 7); continue; }
+      const n = r.len();
+      const start = r.pos;
+      r.pos += n;
+      const records = countOtlpRecords(buf.subarray(at, r.pos));
+      const system = records > 0 ? entries[index]?.system : undefined;
+      index += records;
+      const part = selfDescribing(buf, at, start, r.pos, system);
+      if (part === null) return null;
+      parts.push(part);
     }
   } catch {
     return null;
   }
-  if (ranges.length === 1) return buf.subarray(ranges[0]![0], ranges[0]![1]);
-  return Buffer.concat(ranges.map(([a, b]) => buf.subarray(a, b)));
+  // The records counted must be exactly the entries: else the runs would not line up.
+  if (index !== entries.length) return null;
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 function sourceRunAt(batch: readonly LogEntry[], i: number): OtlpSource | undefined {
@@ -95,7 +213,7 @@ function sourceRunAt(batch: readonly LogEntry[], i: number): OtlpSource | undefi
   const n = src.entries.length;
   if (n > batch.length - i) return undefined;
   for (let k = 1; k < n; k++) if (batch[i + k] !== src.entries[k]) return undefined;
-  if (src.resourceLogs === undefined) src.resourceLogs = resourceLogsOf(src.request);
+  if (src.resourceLogs === undefined) src.resourceLogs = resourceLogsOf(src.request, src.entries);
   return src.resourceLogs === null ? undefined : src;
 }
 

@@ -1,10 +1,12 @@
 /**
  * OTLP pass-through: records that came in as OTLP (ZeroMQ encoding O, or the
  * OTLP/HTTP receiver) and reach the `otlp` plugin untouched leave it as the
- * very bytes they came in (minus distlog's batch header); a filtered batch is
- * re-encoded. The requests come from the official OpenTelemetry JS serializer
- * (@opentelemetry/otlp-transformer), whose bytes distlog's encoder would not
- * reproduce: byte equality at the receiving server proves no re-encoding.
+ * very bytes they came in (minus distlog's batch header; a Resource without
+ * `distlog.system` gets the system distlogd gave it, spliced in); a filtered
+ * batch is re-encoded. The requests come from the official OpenTelemetry JS
+ * SDK and serializer (@opentelemetry/otlp-transformer), whose bytes distlog's
+ * encoder would not reproduce: byte equality at the receiving server proves
+ * no re-encoding.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +14,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import { decodeMessage, encodeOtlp, type LogEntry } from '../../src/protocol/index.js';
 import { otlpSourceRuns, rememberOtlpSource, wantOtlpSources } from '../../src/protocol/otlp-source.js';
 import { defaultsOf, type PluginFactory } from '../../src/plugins/api.js';
 import { otlpPlugin, OtlpOptionsSchema, OtlpSink, type OtlpOptions } from '../../src/plugins/otlp/index.js';
 import { entry, pushSocket, waitFor } from '../collector/helpers.js';
-import { sdkRecords } from '../interop/helpers.js';
 import { plain } from '../protocol/plain.js';
 
 /** An OTLP/HTTP server that keeps every request body (inflated), by path. */
@@ -46,12 +51,28 @@ const decode = (bytes: Uint8Array, system: 'T' | 'P' = 'T'): LogEntry[] => {
   return plain(d.entries);
 };
 
-/** The official JS SDK's protobuf bytes of sdkRecords(): 4 records, INFO, WARN2, ERROR and no severity. */
-function officialRequest(): Buffer {
-  return Buffer.from(ProtobufLogsSerializer.serializeRequest(sdkRecords())!);
+/**
+ * The official JS SDK's protobuf bytes of 4 records (INFO, WARN2, ERROR, no
+ * severity; two loggers) from a service with no distlog in it; with `system`,
+ * its resource ends with a `distlog.system` attribute (written last: where
+ * distlogd splices it into a resource that has none).
+ */
+function officialRequest(system?: string): Buffer {
+  const memory = new InMemoryLogRecordExporter();
+  const attributes: Record<string, string | number> = { 'service.name': 'checkout', 'process.pid': 4242 };
+  if (system) attributes['distlog.system'] = system;
+  const provider = new LoggerProvider({ resource: resourceFromAttributes(attributes), processors: [new SimpleLogRecordProcessor({ exporter: memory })] });
+  const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+  const a = provider.getLogger('shop.payments', '1.8.0');
+  const b = provider.getLogger('shop.plain');
+  a.emit({ timestamp: [1795568645, 1000], observedTimestamp: [1795568646, 1000], severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: { order: 'A-17', paid: true }, attributes: { 'user.id': 'leo' }, context: ctx });
+  a.emit({ timestamp: [1795568645, 2000], observedTimestamp: [1795568646, 2000], severityNumber: SeverityNumber.WARN2, body: 'no severity text here', context: ctx });
+  b.emit({ timestamp: [1795568645, 3000], observedTimestamp: [1795568646, 3000], severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', body: 'card declined' });
+  b.emit({ timestamp: [1795568645, 4000], observedTimestamp: [1795568646, 4000], body: 'no severity at all' });
+  return Buffer.from(ProtobufLogsSerializer.serializeRequest(memory.getFinishedLogRecords())!);
 }
 
-test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwarded byte for byte; a filtered batch is re-encoded', { timeout: 60_000 }, async () => {
+test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwarded byte for byte, its system spliced in; a filtered batch is re-encoded', { timeout: 60_000 }, async () => {
   const fake = await otlpServer();
   const sinks = new Map<string, OtlpSink>();
   const capturing: PluginFactory = { ...otlpPlugin, create: (o, ctx) => { const s = otlpPlugin.create(o as OtlpOptions, ctx) as OtlpSink; sinks.set(ctx.name, s); return s; } };
@@ -72,10 +93,12 @@ test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwa
   const h = await startCollector(await loadConfig({ text }, { plugins: [capturing], env: {} }), { log: () => {} });
   const push = await pushSocket(h.endpoints[0]!);
   try {
-    const request = officialRequest();
+    const request = officialRequest(); // no distlog.system: distlogd gives it T (topic TLO, receiver's system T)
+    const withSystem = officialRequest('T'); // the same request, its resource saying T itself
     const sent = decode(request);
     assert.equal(sent.length, 4);
-    assert.notDeepEqual(encodeOtlp(sent), request, 'distlog\'s encoder writes these records differently: equal bytes can only come from pass-through');
+    assert.deepEqual(decode(withSystem), sent);
+    assert.ok(!encodeOtlp(sent).equals(withSystem), 'distlog\'s encoder writes these records differently: equal bytes can only come from pass-through');
 
     // 1. ZeroMQ, encoding O, with distlog's batch header appended (as distlog's exporter sends it)
     const header = encodeOtlp([], { producer: 'passthrough-test', seq: 0 });
@@ -87,11 +110,18 @@ test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwa
     await res.arrayBuffer();
     await waitFor('the OTLP/HTTP request forwarded', () => (fake.bodies.get('/all/v1/logs')?.length ?? 0) >= 2 && (fake.bodies.get('/warn/v1/logs')?.length ?? 0) >= 2);
 
+    // 3. OTLP/HTTP, a request that names its own system
+    const res2 = await fetch(`${h.otlpHttpUrl}/v1/logs`, { method: 'POST', body: withSystem, headers: { 'content-type': 'application/x-protobuf' } });
+    assert.equal(res2.status, 200);
+    await res2.arrayBuffer();
+    await waitFor('the third request forwarded', () => (fake.bodies.get('/all/v1/logs')?.length ?? 0) >= 3 && (fake.bodies.get('/warn/v1/logs')?.length ?? 0) >= 3);
+
     const all = fake.bodies.get('/all/v1/logs')!;
-    assert.equal(all.length, 2);
-    assert.ok(all[0]!.equals(request), 'ZeroMQ O payload forwarded as it came, without the batch header');
-    assert.ok(all[1]!.equals(request), 'OTLP/HTTP body forwarded as it came (inflated; the plugin gzips anew)');
-    assert.deepEqual(sinks.get('all')!.counters().passthroughRecords, 8);
+    assert.equal(all.length, 3);
+    assert.ok(all[0]!.equals(withSystem), 'ZeroMQ O payload forwarded as it came, without the batch header, distlog.system spliced in');
+    assert.ok(all[1]!.equals(withSystem), 'OTLP/HTTP body forwarded as it came (inflated; the plugin gzips anew), distlog.system spliced in');
+    assert.ok(all[2]!.equals(withSystem), 'a request naming its system forwarded as it came');
+    assert.deepEqual(sinks.get('all')!.counters().passthroughRecords, 12);
     assert.deepEqual(sinks.get('all')!.counters().encodedRecords, 0);
 
     // the filtered lane got WARN2 and ERROR of each request: a new request, encoded here
@@ -103,9 +133,9 @@ test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwa
       assert.deepEqual(decode(body), severe);
     }
     assert.equal(sinks.get('warn')!.counters().passthroughRecords, 0);
-    assert.equal(sinks.get('warn')!.counters().encodedRecords, 4);
-    assert.equal(h.stats().plugins.all!.written, 8);
-    assert.equal(h.stats().plugins.warn!.written, 4);
+    assert.equal(sinks.get('warn')!.counters().encodedRecords, 6);
+    assert.equal(h.stats().plugins.all!.written, 12);
+    assert.equal(h.stats().plugins.warn!.written, 6);
   } finally {
     push.close();
     await h.stop();
@@ -119,9 +149,9 @@ test('otlp plugin: a batch mixing whole OTLP requests, a split request and other
   const sink = new OtlpSink(options, { name: 'otlp', baseDir: '.', logger: { info() {}, warn() {}, error() {} } });
   const release = wantOtlpSources(); // besides the sink's own wish, which shutdown() withdraws
   try {
-    const requestA = officialRequest();
+    const requestA = officialRequest('T');
     const a = decodeMessage([Buffer.from('TLO'), requestA]).entries;
-    const requestB = officialRequest();
+    const requestB = officialRequest('T');
     const b = decodeMessage([Buffer.from('TLO'), requestB]).entries;
     rememberOtlpSource(a, requestA);
     rememberOtlpSource(b, requestB);
@@ -144,6 +174,11 @@ test('otlp plugin: a batch mixing whole OTLP requests, a split request and other
     // a batch that never came as OTLP: one encoded request, as before
     const fresh = [entry({ message: 'json-borne' })];
     assert.deepEqual(otlpSourceRuns(fresh), [{ entries: fresh }]);
+    // a resource naming a system that is not T/S/P: distlogd used its own, which the bytes do not say: encoded
+    const odd = officialRequest('X');
+    const x = decodeMessage([Buffer.from('TLO'), odd]).entries;
+    rememberOtlpSource(x, odd);
+    assert.deepEqual(otlpSourceRuns(x), [{ entries: x }]);
     // with no forwarder left that wants them, receivers keep no request bytes
     await sink.shutdown();
     release();
