@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['sdk-emit', 'codec', 'e2e', 'fuzz', 'stores'];
+const all = ['sdk-emit', 'codec', 'e2e', 'fuzz', 'stores', 'otlp'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 let failed = 0;
 for (const name of chosen) {

@@ -33,6 +33,7 @@ export const OtlpHttpReceiverSchema = Type.Object(
     maxBodyBytes: Type.Integer({ minimum: 64, maximum: MAX_MESSAGE_BYTES, default: 16 * 1024 * 1024, description: 'Request bodies larger than this (as sent, before decompression) get 413, counted (reason size).' }),
     maxDecompressedBytes: Type.Integer({ minimum: 64, maximum: MAX_MESSAGE_BYTES, default: 64 * 1024 * 1024, description: 'A gzip body that inflates past this gets 413, counted (reason size): gzip bombs.' }),
     system: Type.Union([Type.Literal('T'), Type.Literal('S'), Type.Literal('P')], { default: 'P', description: 'System code of records whose request has no x-distlog-system header.' }),
+    retryAfterSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 1, description: 'Retry-After of the 503 answered while a blocking plugin queue is full (backpressure).' }),
   },
   { additionalProperties: false, description: 'OTLP/HTTP logs receiver.' },
 );

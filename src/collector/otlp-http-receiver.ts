@@ -14,12 +14,20 @@
  * 413 for an oversize body, 415 for a content type other than protobuf or JSON.
  * A JSON request gets its Status and response in JSON. Every
  * refusal is counted in the collector's bad-input counters.
+ *
+ * Backpressure: while a `block` plugin lane is full (router.mustWait, the same
+ * signal that stops the ZeroMQ receiver reading), a request is answered 503
+ * with `Retry-After` (receiver.otlpHttp.retryAfterSeconds) before its body is
+ * read, and counted (`throttledRequests`): OTLP clients retry 503 with backoff,
+ * so the records wait in the sender's queue instead of an unbounded one here.
+ * 503, not 429: the cause is this collector's pipeline, not the client's rate.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, type InputType } from 'node:zlib';
 import { decodeOtlp, countOtlpRecords } from '../protocol/index.js';
 import { Writer } from '../protocol/proto-wire.js';
+import { rememberOtlpSource } from '../protocol/otlp-source.js';
 import { otlpJsonToProtobuf } from './otlp-json.js';
 import type { SystemCode } from '../protocol/log-entry.js';
 import { defaultsOf } from '../plugins/api.js';
@@ -39,6 +47,8 @@ export interface OtlpHttpCounters {
   refusedRequests: number;
   /** Records dropped from otherwise good requests (reported in partial_success). */
   rejectedRecords: number;
+  /** Requests answered 503 + Retry-After because a blocking plugin lane was full (backpressure). */
+  throttledRequests: number;
 }
 
 const PROTOBUF = 'application/x-protobuf';
@@ -46,6 +56,7 @@ const JSON_TYPE = 'application/json';
 /** google.rpc.Code values the spec pairs with the HTTP statuses. */
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_UNAVAILABLE = 14;
 const RPC_INTERNAL = 13;
 
 class HttpRefusal extends Error {
@@ -94,7 +105,7 @@ function splitHostPort(endpoint: string): { host: string; port: number } {
 
 export class OtlpHttpReceiver {
   private readonly server: Server;
-  private readonly c: OtlpHttpCounters = { requests: 0, records: 0, bytes: 0, refusedRequests: 0, rejectedRecords: 0 };
+  private readonly c: OtlpHttpCounters = { requests: 0, records: 0, bytes: 0, refusedRequests: 0, rejectedRecords: 0, throttledRequests: 0 };
   private bound = '';
 
   constructor(
@@ -151,6 +162,20 @@ export class OtlpHttpReceiver {
     res.end(body);
   }
 
+  /** 503 + Retry-After: a plugin lane that holds the receivers is full. The body is drained unread. */
+  private throttle(req: IncomingMessage, res: ServerResponse, json: boolean): void {
+    this.c.throttledRequests++;
+    req.resume();
+    const message = 'distlogd is applying backpressure: a plugin queue is full; retry later';
+    const body = json ? Buffer.from(JSON.stringify({ code: RPC_UNAVAILABLE, message })) : encodeRpcStatus(RPC_UNAVAILABLE, message);
+    res.writeHead(503, {
+      'content-type': json ? JSON_TYPE : PROTOBUF,
+      'content-length': body.length,
+      'retry-after': String(this.cfg.retryAfterSeconds),
+    });
+    res.end(body);
+  }
+
   private async readBody(req: IncomingMessage): Promise<Buffer> {
     const limit = this.cfg.maxBodyBytes;
     const declared = Number(req.headers['content-length']);
@@ -185,6 +210,10 @@ export class OtlpHttpReceiver {
         // Drain what was sent so the connection stays usable, then refuse.
         req.resume();
         this.refuse(res, new HttpRefusal(415, RPC_INVALID_ARGUMENT, `unsupported content type ${JSON.stringify(type)}: send ${PROTOBUF} or ${JSON_TYPE}`), 'encoding', from);
+        return;
+      }
+      if (this.router.mustWait) {
+        this.throttle(req, res, json);
         return;
       }
       const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -261,6 +290,8 @@ export class OtlpHttpReceiver {
       this.bad.record('entry', `OTLP/HTTP ${message}`, from, decoded.errors.length);
     }
     const n = decoded.entries.length;
+    // All records kept: the otlp plugin may forward this body as is (protocol/otlp-source.ts).
+    if (decoded.errors.length === 0) rememberOtlpSource(decoded.entries, body);
     this.c.records += n;
     this.router.dispatch(decoded.entries, n > 0 ? body.length / n : 0);
     const rejected = decoded.errors.length;

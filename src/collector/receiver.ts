@@ -16,6 +16,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pull } from 'zeromq';
 import { decodeMessage, ProtocolError } from '../protocol/index.js';
+import { rememberOtlpSource } from '../protocol/otlp-source.js';
 import type { DeliveryAccounting } from './accounting.js';
 import type { BadInputReporter, BadInputReason } from './bad-input.js';
 import type { ReceiverConfig } from './config-types.js';
@@ -155,6 +156,8 @@ export class ZmqReceiver {
       const topic = t.system + t.kind + t.encoding;
       this.bad.record('entry', `entry ${first.index} dropped: ${first.path}: ${first.message}${more}`, topic, decoded.errors.length);
     }
+    // All records kept: an OTLP forwarder may send the payload on as is (protocol/otlp-source.ts).
+    if (decoded.topic.encoding === 'O' && decoded.errors.length === 0) rememberOtlpSource(decoded.entries, frames[1]!);
     const n = decoded.entries.length;
     this.accounting?.observe(decoded.meta, decoded.topic.system, n + decoded.errors.length);
     this.c.entries += n;

@@ -221,3 +221,62 @@ test('OTLP/HTTP receiver: malformed OTLP/JSON gets 400 with a JSON Status naming
     assert.deepEqual(h.stats().badInput, { json: 2, entry: 1 });
   });
 });
+
+test('OTLP/HTTP receiver: while a blocking plugin queue is full, 503 with Retry-After (body unread), counted; 200 again once it drains', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const got: LogEntry[] = [];
+  const blocker: PluginFactory = {
+    type: 'blocker',
+    configSchema: Type.Object({}, { additionalProperties: false }),
+    create: () => ({ start() {}, consume: async (b) => { await gate; got.push(...b); }, flush() {}, shutdown() {} }),
+  };
+  const text = [
+    'receiver:',
+    '  endpoints: ["tcp://127.0.0.1:*"]',
+    "  otlpHttp: { enabled: true, endpoint: '127.0.0.1:0', retryAfterSeconds: 2 }",
+    'stats: { intervalSeconds: 0 }',
+    'plugins:',
+    '  - type: blocker',
+    '    queue: { maxEntries: 5, batchMaxEntries: 5, whenFull: block, blockTimeoutMs: 600000, consumeTimeoutMs: 0 }',
+  ].join('\n');
+  const h = await startCollector(await loadConfig({ text }, { plugins: [blocker], env: {} }), { log: () => {} });
+  try {
+    const five = (tag: string) => encodeOtlp(Array.from({ length: 5 }, (_, i) => entry({ message: `${tag} ${i}` })));
+    const proto = { 'content-type': 'application/x-protobuf' };
+    // 1st: taken into the (hanging) consume(); 2nd: fills the queue; 3rd and 4th: refused
+    for (const tag of ['a', 'b']) {
+      const r = await post(h, five(tag), proto);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+    assert.equal(h.stats().plugins.blocker!.queued, 5);
+    const r3 = await post(h, five('c'), proto);
+    assert.equal(r3.status, 503);
+    assert.equal(r3.headers.get('retry-after'), '2');
+    const status = fields(Buffer.from(await r3.arrayBuffer()));
+    assert.equal(status.get(1), 14, 'google.rpc.Code UNAVAILABLE');
+    assert.match((status.get(2) as Buffer).toString(), /backpressure/);
+    const r4 = await post(h, Buffer.from(JSON.stringify({ resourceLogs: [] })), { 'content-type': 'application/json' });
+    assert.equal(r4.status, 503);
+    assert.equal(r4.headers.get('content-type'), 'application/json');
+    assert.equal(((await r4.json()) as { code: number }).code, 14);
+    let c = h.stats().otlpHttp!;
+    assert.equal(c.throttledRequests, 2);
+    assert.equal(c.records, 10, 'refused requests brought no records in');
+    assert.deepEqual(h.stats().badInput, {}, 'backpressure is not bad input');
+
+    release();
+    await waitFor('the queue drained', () => got.length === 10);
+    const r5 = await post(h, five('d'), proto);
+    assert.equal(r5.status, 200);
+    await r5.arrayBuffer();
+    await waitFor('the last batch written', () => got.length === 15);
+    c = h.stats().otlpHttp!;
+    assert.equal(c.throttledRequests, 2);
+    assert.deepEqual(got.map((e) => e.message[0]).join(''), 'aaaaabbbbbddddd');
+  } finally {
+    release();
+    await h.stop();
+  }
+});

@@ -23,6 +23,11 @@ export function otelcolBinary(): string {
 export interface OtelcolOptions {
   /** Also export every log record to this OTLP/HTTP logs URL (…/v1/logs). */
   forwardTo?: string;
+  /**
+   * `file` (default): OTLP JSON lines read by fileRecords(); `debug`: the debug
+   * exporter at `verbosity: basic` (one line per batch, the cheapest sink: benchmarks).
+   */
+  sink?: 'file' | 'debug';
 }
 
 export class Otelcol {
@@ -53,9 +58,9 @@ export class Otelcol {
     const bin = otelcolBinary();
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'distlog-otelcol-'));
-    const exporters: Record<string, unknown> = {
-      file: { path: join(dir, 'logs.jsonl'), format: 'json', flush_interval: '100ms' },
-    };
+    const exporters: Record<string, unknown> = options.sink === 'debug'
+      ? { debug: { verbosity: 'basic' } }
+      : { file: { path: join(dir, 'logs.jsonl'), format: 'json', flush_interval: '100ms' } };
     if (options.forwardTo) {
       exporters.otlphttp = { logs_endpoint: options.forwardTo, compression: 'gzip', retry_on_failure: { enabled: false }, sending_queue: { enabled: false } };
     }
@@ -90,7 +95,10 @@ export class Otelcol {
   /** Every ExportLogsServiceRequest line the file exporter wrote so far, parsed. */
   fileRequests(): OtlpJsonRequest[] {
     if (!existsSync(this.filePath)) return [];
-    return readFileSync(this.filePath, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as OtlpJsonRequest);
+    // Only whole lines: the exporter may be mid-way through writing the last one.
+    const text = readFileSync(this.filePath, 'utf8');
+    const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+    return whole.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as OtlpJsonRequest);
   }
 
   /** The file's log records flattened, each with its resource and scope. */

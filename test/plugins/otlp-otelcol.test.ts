@@ -5,7 +5,10 @@
  *     OTLP JSON: every record with its trace/span ids, severity, body,
  *     attributes (distlog.* included), resource and scope;
  * (b) a test client → the Collector → its otlphttp exporter → distlogd's
- *     OTLP/HTTP receiver → the plugins: the records arrive whole.
+ *     OTLP/HTTP receiver → the plugins: the records arrive whole;
+ * (c) distlog's SDK (ZeroMQ, encoding O) → distlogd → otlp plugin, passed
+ *     through without re-encoding → the Collector: the scope facts are there as
+ *     distlog.* attributes beside the native trace/span ids.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +20,9 @@ import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
 import { Type, type PluginFactory } from '../../src/plugins/api.js';
 import { entry, goodMessage, pushSocket, waitFor } from '../collector/helpers.js';
 import { attrs, Otelcol } from '../helpers/otelcol.js';
+import { getLogger, register, task, to } from '../../src/sdk/index.js';
+import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
+import { otlpPlugin, type OtlpOptions, type OtlpSink } from '../../src/plugins/otlp/index.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -154,6 +160,64 @@ test('the Collector\'s own OTLP/JSON (its file exporter\'s lines) POSTed to dist
     got.sort((a, b) => a.message.localeCompare(b.message));
     assert.deepEqual(got.map(plain), sent.map(plain));
   } finally {
+    await handle.stop();
+    await col.stop();
+  }
+});
+
+test('distlog SDK (ZeroMQ O) → distlogd → otlp plugin, passed through unchanged → a real Collector: scope facts as distlog.* attributes, native ids', { timeout: 120_000 }, async () => {
+  const col = await Otelcol.start();
+  let sink: OtlpSink | undefined;
+  const capturing: PluginFactory = { ...otlpPlugin, create: (o, ctx) => (sink = otlpPlugin.create(o as OtlpOptions, ctx) as OtlpSink) };
+  const text = [
+    'receiver: { endpoints: ["tcp://127.0.0.1:*"] }',
+    'stats: { intervalSeconds: 0 }',
+    'plugins:',
+    '  - type: otlp',
+    `    options: { endpoint: ${col.logsUrl} }`,
+  ].join('\n');
+  const lines: string[] = [];
+  const handle = await startCollector(await loadConfig({ text }, { plugins: [capturing], env: {} }), { log: (l) => lines.push(l) });
+  const app = register({ serviceName: 'orders', exporters: [new ZmqLogRecordExporter({ endpoint: handle.endpoints[0]!, system: 'T' })] });
+  try {
+    const log = getLogger('orders.http');
+    let taskId = '';
+    await task('order %s', 'A-1', { user: 'leo' }, async () => {
+      await to('reserve stock', async () => {
+        log.warn('low stock', { sku: 42 });
+      });
+    });
+    await app.shutdown();
+    await waitFor('5 records in the Collector\'s file', () => col.fileRecords().length >= 5, 60_000).catch((err: Error) => { throw new Error(`${err.message}\n${lines.join('\n')}\n${col.log}`); });
+    const got = col.fileRecords();
+    assert.equal(got.length, 5);
+    assert.equal(sink!.counters().passthroughRecords, 5, 'the exporter\'s payloads went on as they came');
+    assert.equal(sink!.counters().encodedRecords, 0);
+    const facts = got.map(({ record, resource, scope }) => {
+      const a = attrs(record.attributes);
+      taskId ||= record.traceId!;
+      assert.equal(record.traceId, taskId, 'every record carries the task id as its native trace id');
+      assert.match(String(record.spanId), /^[0-9a-f]{16}$/);
+      assert.equal(attrs(resource)['service.name'], 'orders');
+      assert.equal(attrs(resource)['distlog.system'], 'T');
+      assert.ok(scope.name, 'the logger is the instrumentation scope');
+      return `${a['distlog.key']} ${a['distlog.event'] ?? '-'} ${record.body?.stringValue}`;
+    });
+    assert.deepEqual(facts.sort(), [
+      `0@${taskId} enter order A-1`,
+      `0@${taskId}/1 enter reserve stock`,
+      `1@${taskId}/1 - low stock`,
+      `1@${taskId} exit order A-1`,
+      `2@${taskId}/1 exit reserve stock`,
+    ].sort());
+    const warn = got.find((r) => r.record.body?.stringValue === 'low stock')!;
+    assert.equal(warn.record.severityNumber, 13);
+    assert.equal(attrs(warn.record.attributes).sku, 42);
+    assert.equal(attrs(warn.record.attributes)['distlog.path'], '1');
+    const enterTask = got.find((r) => attrs(r.record.attributes)['distlog.key'] === `0@${taskId}`)!;
+    assert.equal(attrs(enterTask.record.attributes).user, 'leo');
+  } finally {
+    await app.shutdown();
     await handle.stop();
     await col.stop();
   }

@@ -4,7 +4,9 @@
  * refuses comes back in partial_success and is counted as dropped, and a 413
  * (not retryable) drops the batch, counted; against a scripted HTTP server,
  * 503 with Retry-After is retried after the server's delay, and a refused
- * connection is retried until consume() gives the batch back to the queue.
+ * connection is retried until consume() gives the batch back to the queue;
+ * against a distlogd whose plugin queue is full, its backpressure 503 is
+ * honoured and nothing is lost.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +16,7 @@ import { loadConfig, startCollector, type CollectorHandle } from '../../src/coll
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { Type, defaultsOf, type PluginFactory } from '../../src/plugins/api.js';
 import { OtlpOptionsSchema, OtlpSink, parseRetryAfter, type OtlpOptions } from '../../src/plugins/otlp/index.js';
-import { entry, freePort } from '../collector/helpers.js';
+import { entry, freePort, waitFor } from '../collector/helpers.js';
 
 const warnings: string[] = [];
 const ctx = {
@@ -119,4 +121,44 @@ test('parseRetryAfter reads seconds and HTTP dates', () => {
   assert.equal(parseRetryAfter('soon'), undefined);
   const now = Date.parse('2026-01-01T00:00:00Z');
   assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000);
+});
+
+test('otlp plugin → a distlogd whose plugin queue is full: its 503 + Retry-After is honoured, and the batch arrives once the queue drains', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const got: LogEntry[] = [];
+  const slow: PluginFactory = {
+    type: 'slow',
+    configSchema: Type.Object({}, { additionalProperties: false }),
+    create: () => ({ start() {}, consume: async (b) => { await gate; got.push(...b); }, flush() {}, shutdown() {} }),
+  };
+  const text = [
+    'receiver:',
+    '  endpoints: ["tcp://127.0.0.1:*"]',
+    "  otlpHttp: { enabled: true, endpoint: '127.0.0.1:0', retryAfterSeconds: 1 }",
+    'stats: { intervalSeconds: 0 }',
+    'plugins:',
+    '  - type: slow',
+    '    queue: { maxEntries: 2, batchMaxEntries: 2, whenFull: block, blockTimeoutMs: 600000, consumeTimeoutMs: 0 }',
+  ].join('\n');
+  const h = await startCollector(await loadConfig({ text }, { plugins: [slow], env: {} }), { log: () => {} });
+  const s = sink({ endpoint: `${h.otlpHttpUrl}/v1/logs`, retry: { maxAttempts: 10, initialBackoffMs: 10, maxBackoffMs: 5_000 } });
+  try {
+    await s.consume([entry({ message: 'a1' }), entry({ message: 'a2' })]); // in the slow consume()
+    await s.consume([entry({ message: 'b1' }), entry({ message: 'b2' })]); // fills the queue
+    const t0 = Date.now();
+    const third = Promise.resolve(s.consume([entry({ message: 'c1' })]));
+    setTimeout(release, 300);
+    assert.equal(await third, undefined, 'accepted in the end');
+    assert.ok(Date.now() - t0 >= 950, 'the first retry waited for Retry-After (1 s)');
+    assert.ok(s.counters().retries >= 1);
+    assert.ok(h.stats().otlpHttp!.throttledRequests >= 1);
+    assert.equal(s.counters().sent, 5);
+    await waitFor('every record at the slow plugin', () => got.length === 5);
+    assert.deepEqual(got.map((e) => e.message), ['a1', 'a2', 'b1', 'b2', 'c1']);
+  } finally {
+    release();
+    await s.shutdown();
+    await h.stop();
+  }
 });

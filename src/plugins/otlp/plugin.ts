@@ -5,6 +5,13 @@
  * facts (key, path, event, duration...) ride as `distlog.*` attributes, so an
  * OTLP backend shows them and a distlogd receiving them rebuilds the entry.
  *
+ * Pass-through: records that arrived as OTLP (ZeroMQ encoding O, or the
+ * OTLP/HTTP receiver) and reach this plugin as the whole, untouched set of
+ * their request are sent as the request's own bytes, not re-encoded
+ * (protocol/otlp-source.ts says when that holds); the rest of a batch is
+ * encoded and the pieces are concatenated into one request. Counted:
+ * `passthroughRecords` and `encodedRecords`.
+ *
  * Outcomes, as the OTLP specification sorts them (otlp.md, "Failures"):
  * - 2xx: written; a `partial_success` with rejected_log_records is counted,
  *   logged (with the server's error_message) and reported to the collector as
@@ -23,6 +30,7 @@ import { gzip } from 'node:zlib';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { encodeOtlp } from '../../protocol/index.js';
 import { Reader } from '../../protocol/proto-wire.js';
+import { otlpSourceRuns, wantOtlpSources } from '../../protocol/otlp-source.js';
 import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
 import type { OtlpOptions } from './schema.js';
 
@@ -40,6 +48,10 @@ export interface OtlpSinkCounters {
   droppedRecords: number;
   /** Attempts that got a retryable status or a connection error. */
   retries: number;
+  /** Records sent as the bytes their OTLP request came in (no re-encoding). */
+  passthroughRecords: number;
+  /** Records encoded here (arrived as JSON, or filtered, split or built by the collector). */
+  encodedRecords: number;
 }
 
 /** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -80,9 +92,13 @@ class RetryableFailure extends Error {
 }
 
 export class OtlpSink implements PluginInstance {
-  private readonly c: OtlpSinkCounters = { requests: 0, sent: 0, rejectedByBackend: 0, droppedBatches: 0, droppedRecords: 0, retries: 0 };
+  private readonly c: OtlpSinkCounters = {
+    requests: 0, sent: 0, rejectedByBackend: 0, droppedBatches: 0, droppedRecords: 0, retries: 0, passthroughRecords: 0, encodedRecords: 0,
+  };
   private readonly aborter = new AbortController();
   private readonly headers: Record<string, string>;
+  /** Withdraws this plugin's wish that receivers keep OTLP request bytes (see otlp-source.ts). */
+  private readonly releaseSources = wantOtlpSources();
 
   constructor(
     private readonly options: OtlpOptions,
@@ -104,7 +120,7 @@ export class OtlpSink implements PluginInstance {
 
   async consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     if (batch.length === 0) return;
-    const raw = encodeOtlp(batch);
+    const raw = this.requestBytes(batch);
     const body = this.options.compression === 'gzip' ? await gzipAsync(raw) : raw;
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.options.retry;
     for (let attempt = 1; ; attempt++) {
@@ -118,6 +134,26 @@ export class OtlpSink implements PluginInstance {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** One ExportLogsServiceRequest for the batch: passed-through requests as they came, the rest encoded. */
+  private requestBytes(batch: readonly LogEntry[]): Buffer {
+    const runs = otlpSourceRuns(batch);
+    if (runs.length === 1 && 'entries' in runs[0]!) {
+      this.c.encodedRecords += batch.length;
+      return encodeOtlp(batch);
+    }
+    const parts: Buffer[] = [];
+    for (const run of runs) {
+      if ('bytes' in run) {
+        this.c.passthroughRecords += run.count;
+        parts.push(run.bytes);
+      } else {
+        this.c.encodedRecords += run.entries.length;
+        parts.push(encodeOtlp(run.entries));
+      }
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   private async send(body: Buffer, n: number): Promise<ConsumeResult | void> {
@@ -158,6 +194,7 @@ export class OtlpSink implements PluginInstance {
   flush(): void {}
 
   shutdown(): void {
+    this.releaseSources();
     this.aborter.abort();
   }
 }
