@@ -10,6 +10,7 @@ export { encodeBatch } from './encode.js';
 export { type DecodeLimits, type DecodedMessage, decodeMessage, DEFAULT_MAX_ENTRIES } from './decode.js';
 export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors.js';
 export { type ParsedKey, parseKey, formatKey } from './key.js';
+export { callSpanId, callerKey, MAX_DERIVED_CALL } from './call-span.js';
 export { fromPythonRecord } from './python.js';
 export { severityFromPythonLevel } from './severity.js';
 export {

@@ -9,14 +9,18 @@
  *   (`0@<built-in function id>`) is the root scope of its (raw) task;
  * - a record with only a span id goes to the scope that owns that span (a
  *   scope owns the span ids of its path records), else to a span node of
- *   its own, hung under the scope or span its parentSpan names; with no known
- *   parent it waits under `unattributed` and moves when that parent appears;
+ *   its own, hung under the scope or span its parentSpan names; with no
+ *   parentSpan, under the scope that made the call its span id is the
+ *   parent-id of (protocol/call-span.ts: a service with only an OpenTelemetry
+ *   SDK logs with that id); with no known parent it waits under
+ *   `unattributed` and moves when that parent appears;
  * - a record with neither path nor span goes to `unattributed`;
  * - scopes that joined the trace at path '' from a non-distlog caller get their
  *   own namespace (node ids `j:<span>:<path>`) under the task root, see
  *   joined-roots.ts; their records move there once the links are known.
  * Every move keeps the error counts of all ancestors right (the bubbling flag).
  */
+import { callerKey } from '../protocol/call-span.js';
 import type { LogEntry } from '../protocol/log-entry.js';
 import { compareTime, isPythonOriginal, parentPath, serviceOf } from './record-order.js';
 import { ScopeLinks } from './joined-roots.js';
@@ -47,6 +51,10 @@ export class TaskState implements TaskTree {
   private readonly waiting = new Map<string, Set<TreeNode>>();
   /** The parent span id each waiting span node waits for. */
   private readonly waitingFor = new Map<TreeNode, string>();
+  /** The first scope to claim a span id, by its caller key: where a call's parentless span node goes. */
+  private readonly callers = new Map<string, TreeNode>();
+  /** Parentless span nodes under `unattributed`, by the caller key they wait for. */
+  private readonly waitingCaller = new Map<string, Set<TreeNode>>();
   /** The parent span id that placed a span node under a scope or span. */
   private readonly attachedBy = new Map<TreeNode, string>();
   private readonly links = new ScopeLinks();
@@ -206,6 +214,7 @@ export class TaskState implements TaskTree {
       owner.spans.delete(span);
       target.spans.add(span);
       this.spanOwner.set(span, target);
+      if (this.callers.get(callerKey(span)) === owner) this.callers.set(callerKey(span), target);
       for (const c of [...owner.children]) if (c.kind === 'span' && this.attachedBy.get(c) === span) this.move(c, target);
       for (const n of touched) if (this.nodes.get(n.id) === n && recomputeEnds(n, this.sealed)) this.markChanged(n);
       for (const n of touched) this.prune(n);
@@ -219,7 +228,10 @@ export class TaskState implements TaskTree {
       this.detach(node);
       this.nodes.delete(node.id);
       this.namespaceOfNode.delete(node);
-      for (const s of node.spans) if (this.spanOwner.get(s) === node) this.spanOwner.delete(s);
+      for (const s of node.spans) {
+        if (this.spanOwner.get(s) === node) this.spanOwner.delete(s);
+        if (this.callers.get(callerKey(s)) === node) this.callers.delete(callerKey(s));
+      }
       this.changed.add(node);
       node = parent;
     }
@@ -251,6 +263,28 @@ export class TaskState implements TaskTree {
       }
     }
     this.adoptWaiting(span, node);
+    const key = callerKey(span);
+    if (!this.callers.has(key)) {
+      this.callers.set(key, node);
+      const set = this.waitingCaller.get(key);
+      this.waitingCaller.delete(key);
+      for (const w of set ?? []) {
+        if (this.nodes.get(w.id) === w && w.parent === this.unattributed && !this.isWaiting(w)) this.move(w, node);
+      }
+    }
+  }
+
+  /** A parentless span node: under the scope whose call it is, else waiting for that scope. */
+  private placeCall(sn: TreeNode, span: string): void {
+    const key = callerKey(span);
+    const caller = this.callers.get(key);
+    if (caller !== undefined && caller.spans.has(span) === false) {
+      this.move(sn, caller);
+      return;
+    }
+    let set = this.waitingCaller.get(key);
+    if (!set) this.waitingCaller.set(key, (set = new Set()));
+    set.add(sn);
   }
 
   private spanNode(span: string, parentSpan: string | undefined): TreeNode {
@@ -261,6 +295,7 @@ export class TaskState implements TaskTree {
       this.spanNodes.set(span, sn);
       this.attach(sn, this.unattributed);
       this.adoptWaiting(span, sn);
+      if (parentSpan === undefined) this.placeCall(sn, span);
     }
     if (parentSpan !== undefined && sn.parent === this.unattributed && !this.isWaiting(sn)) {
       const target = this.spanOwner.get(parentSpan) ?? this.spanNodes.get(parentSpan);

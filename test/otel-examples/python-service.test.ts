@@ -6,7 +6,8 @@
  * the Node storefront calling it twice from its `price items` subtask. The tree
  * built from distlogd's files must show the Python records in the Node task:
  * with the service's tracestate filter, one node per call under the scope that
- * made the calls; without it (SDK alone), in the task as one span node per call.
+ * made the calls; without it (SDK alone), one span node per call under that scope,
+ * found from the call's parent-id (protocol/call-span.ts).
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,20 +138,21 @@ it('a Python service (OpenTelemetry SDK + a tracestate filter) logs into the Nod
   assert.equal(calls[0]!.records[1]!.attributes['price.cents'], 1250);
 });
 
-it('without the filter (OpenTelemetry SDK alone) the Python records join the task as one span node per call, not yet placed under a scope', { timeout: 120_000 }, async () => {
+it('without the filter (OpenTelemetry SDK alone) the Python records land as one span node per call under the calling subtask', { timeout: 120_000 }, async () => {
   const { records } = await runExample(false);
   assert.equal(records.length, EXPECTED);
   const model = buildTrees(records);
   assert.equal(model.tasks().length, 1, 'one task across both services');
   const t = model.tasks()[0]!;
-  // The parent-id in traceparent is minted per call and no caller record names it:
-  // the tree keeps the two calls as span nodes under `unattributed`, never lost.
-  const spans = t.unattributed.children;
-  assert.deepEqual(spans.map((s) => s.kind), ['span', 'span']);
+  // No distlog path reaches Python: its records carry only the parent-id of the
+  // call, which distlog derives from the calling scope's span id (call-span.ts).
+  assert.deepEqual(t.unattributed.records, [], 'every record has its place');
+  assert.deepEqual(t.unattributed.children, []);
+  const caller = t.node('p:1')!;
+  const spans = caller.children.filter((c) => c.kind === 'span');
   assert.deepEqual(spans.map(msgs).sort(), [
     ['price request for sku 42', 'sku 42 costs 1250 cents'],
     ['price request for sku 43', 'sku 43 costs 899 cents'],
   ]);
-  for (const s of spans) checkPythonRecords(s.records, t.task, t.node('p:1')!.enter!.span);
-  assert.deepEqual(t.node('p:1')!.children, []);
+  for (const s of spans) checkPythonRecords(s.records, t.task, caller.enter!.span);
 });

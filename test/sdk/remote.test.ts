@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
 import { foreignTask, importTask, task, to, type LogEntry } from '../../src/sdk/index.js';
 import { setup, type Harness } from './helpers.js';
+import { callSpanId } from '../../src/protocol/index.js';
 
 let h: Harness;
 let child: ChildProcess;
@@ -87,6 +88,7 @@ describe('a subtask in another process', () => {
       assert.equal(m[1], T);
       const parentId = m[2]!;
       assert.notEqual(parentId, callerSpan, 'each call has a parent-id of its own, not the scope span');
+      assert.equal(parentId, callSpanId(callerSpan, Number(slot.split('/')[1])), 'derived from the calling scope, so an SDK-only callee finds it');
       parentIds.add(parentId);
       assert.equal(reply.headers.tracestate, `distlog=${slot}`);
       const summary = reply.entries.map((e) => `${e.key} ${e.event ?? '-'} ${e.message}`);

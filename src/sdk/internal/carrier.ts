@@ -4,6 +4,7 @@
  */
 import { isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { newSpanId } from './ids.js';
+import { callSpanId } from '../../protocol/call-span.js';
 import {
   DISTLOG_MEMBER,
   memberToPath,
@@ -35,18 +36,21 @@ export function flagsHex(flags: number): string {
  * Allocates the next subtask slot of `scope` and describes it for the remote
  * side. Each call gets its own parent-id: an instrumentation's client span
  * (`client`, when one wraps this call) or else a fresh span id, so that two
- * calls from one scope never share a parent-id. The remote scope records that
+ * calls from one scope never share a parent-id; the fresh one is derived from
+ * the scope's span id (protocol/call-span.ts), so that records of a service
+ * with only an OpenTelemetry SDK find the calling scope. The remote scope records that
  * id as its parent span; its path (the slot, `<scope path>/<n>`) is what ties
  * it to the calling scope in the tree. Flags are the scope's (as received),
  * with the client span's sampling decision when there is one.
  */
 export function childCarrier(scope: Scope, client?: Pick<SpanContext, 'spanId' | 'traceFlags'>): Required<TaskCarrier> {
   const childPath = scope.nextChildPath();
+  const slot = Number(childPath.slice(childPath.lastIndexOf('/') + 1));
   const members = withFrontMember(scope.foreignMembers, DISTLOG_MEMBER, childPath);
   const own = scope.spanContext.traceFlags;
   const flags = client === undefined ? own : (client.traceFlags & TraceFlags.SAMPLED) | (own & ~TraceFlags.SAMPLED);
   return {
-    traceparent: `00-${scope.taskId}-${client?.spanId ?? newSpanId()}-${flagsHex(flags)}`,
+    traceparent: `00-${scope.taskId}-${client?.spanId ?? callSpanId(scope.spanId, slot) ?? newSpanId()}-${flagsHex(flags)}`,
     tracestate: serializeTraceState(members),
   };
 }
