@@ -23,7 +23,7 @@ function eventText<K extends keyof LiveEvents>(name: K, data: LiveEvents[K]): st
 
 class LiveClient {
   private readonly queue: string[] = [];
-  private queuedBytes = 0;
+  queuedBytes = 0;
   private behind = false;
   skipped = 0;
 
@@ -89,6 +89,13 @@ export class LiveFeed {
 
   get size(): number {
     return this.clients.size;
+  }
+
+  /** Bytes of events waiting in the browsers' queues now (each at most maxQueuedBytes). */
+  get queuedBytes(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.queuedBytes;
+    return n;
   }
 
   /** Takes over `res` as an event stream; false (and 503 sent) when too many browsers are connected. */

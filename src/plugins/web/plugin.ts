@@ -102,6 +102,7 @@ export class WebPlugin implements PluginInstance {
       evictedTasks: w.evictedTasks,
       evictedRecords: w.evictedRecords,
       liveClients: this.feed.size,
+      liveQueuedBytes: this.feed.queuedBytes,
       skippedEvents: this.feed.skippedEvents,
       refusedClients: this.feed.refusedClients,
       unauthorized: this.unauthorized,

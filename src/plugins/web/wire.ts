@@ -92,6 +92,8 @@ export interface WebCounters {
   evictedTasks: number;
   evictedRecords: number;
   liveClients: number;
+  /** Bytes of live events queued for browsers that are behind (at most sse.maxQueuedBytes each). */
+  liveQueuedBytes: number;
   /** Events not sent to slow browsers (each such browser got a gap marker). */
   skippedEvents: number;
   refusedClients: number;
