@@ -34,20 +34,22 @@ interface NodeBox {
   right: number;
 }
 
+/** The tree's scope rows as shown: title, depth, status and the bar's horizontal extent on screen. */
 async function visibleNodes(page: Page): Promise<NodeBox[]> {
-  return page.$$eval('#tree .row.node', (rows) =>
-    rows.map((r) => {
-      const el = r as HTMLElement;
-      const bar = el.querySelector('.bar')!.getBoundingClientRect();
-      return {
-        title: el.querySelector('.node-title')!.textContent ?? '',
-        depth: Number(el.dataset.depth),
-        status: el.dataset.status ?? '',
-        left: bar.left,
-        right: bar.right,
-      };
-    }),
-  );
+  const rows = page.locator('#tree .row.node');
+  const out: NodeBox[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    const box = (await row.locator('.bar').boundingBox())!;
+    out.push({
+      title: (await row.locator('.node-title').textContent()) ?? '',
+      depth: Number(await row.getAttribute('data-depth')),
+      status: (await row.getAttribute('data-status')) ?? '',
+      left: box.x,
+      right: box.x + box.width,
+    });
+  }
+  return out;
 }
 
 async function unfold(page: Page, title: string): Promise<void> {
@@ -145,14 +147,16 @@ it('shows a live 3-level task from two processes as a foldable waterfall tree, f
 
   // Failed only: the branch that failed, nothing else.
   await page.locator('#f-failed').check();
-  await page.waitForFunction(() => !document.querySelector('#tree .row.node[data-status="ok"]'));
+  await page.locator('#tree .row.node[data-status="ok"]').first().waitFor({ state: 'detached' });
   assert.deepEqual(
     (await visibleNodes(page)).map((n) => n.title),
     ['checkout order B-2', 'charge card', 'serve POST /charge?amount=250', 'fraud check'],
   );
   // Level filter: only ERROR and above among the records.
   await page.locator('#f-level').selectOption('error');
-  await page.waitForFunction(() => [...document.querySelectorAll('#tree .row.record .level')].every((l) => ['ERROR', 'FATAL'].includes(l.textContent ?? '')));
+  await page.locator('#tree .row.record .level', { hasText: 'INFO' }).first().waitFor({ state: 'detached' });
+  const levels = await page.locator('#tree .row.record .level').allTextContents();
+  assert.ok(levels.length >= 1 && levels.every((l) => l === 'ERROR' || l === 'FATAL'), `levels shown: ${levels.join(' ')}`);
   assert.ok((await page.locator('#tree .row.record').count()) >= 1);
 
   // Counters pane: per plugin received / written / dropped / errors.
