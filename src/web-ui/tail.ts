@@ -18,17 +18,23 @@ export class Tail {
     this.add(records, 0);
   }
 
+  /** The element that scrolls: the pane around the tail. */
+  private get box(): HTMLElement {
+    return this.el.closest<HTMLElement>('.pane') ?? this.el;
+  }
+
   add(records: LogEntry[], omitted: number): void {
-    const stick = this.el.scrollTop + this.el.clientHeight >= this.el.scrollHeight - 8;
+    const box = this.box;
+    const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
     if (omitted > 0) this.el.append(h('div', { class: 'line note' }, `… ${omitted} older records of this batch not shown`));
     for (const r of records) this.el.append(this.line(r));
     while (this.el.childElementCount > MAX_LINES) this.el.firstElementChild!.remove();
-    if (stick && !this.paused) this.el.scrollTop = this.el.scrollHeight;
+    if (stick && !this.paused) box.scrollTop = box.scrollHeight;
   }
 
   gap(skipped: number): void {
     this.el.append(h('div', { class: 'line gap', data: { skipped: String(skipped) } }, `— ${skipped} live updates skipped: this page fell behind; lists reloaded —`));
-    this.el.scrollTop = this.el.scrollHeight;
+    this.box.scrollTop = this.box.scrollHeight;
   }
 
   private line(r: LogEntry): HTMLElement {
