@@ -15,6 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDefaults } from '../../src/plugins/api.js';
 import { ASSETS_DIR, webPlugin, WebOptionsSchema, type WebPlugin } from '../../src/plugins/web/index.js';
+import { FileStoreReader } from '../../src/plugins/file/index.js';
+import type { ConfiguredStore } from '../../src/plugins/api.js';
+import type { TaskRow, TaskTreeJson } from '../../src/plugins/web/wire.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { entry, waitFor } from '../collector/helpers.js';
 import { ensureWebBuilt, root, startDaemon } from './stack.js';
@@ -25,9 +28,9 @@ before(async () => {
   await ensureWebBuilt();
 });
 
-function startPlugin(options: Record<string, unknown>): WebPlugin {
+function startPlugin(options: Record<string, unknown>, stores: ConfiguredStore[] = []): WebPlugin {
   const logger = { info: () => {}, warn: () => {}, error: () => {} };
-  return webPlugin.create(withDefaults(WebOptionsSchema, { endpoint: '127.0.0.1:0', ...options }), { name: 'web', logger, baseDir: tmpdir() }) as WebPlugin;
+  return webPlugin.create(withDefaults(WebOptionsSchema, { endpoint: '127.0.0.1:0', ...options }), { name: 'web', logger, baseDir: tmpdir(), stores: () => stores }) as WebPlugin;
 }
 
 /** GET with any headers (Host included, which fetch() does not let a caller set). */
@@ -176,6 +179,34 @@ it('serves under a strict Content-Security-Policy, with no inline script and no 
     assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), ['<script type="module" src="/app.js">'], 'only the bundle, no inline script');
     const bundle = readFileSync(join(ASSETS_DIR, 'app.js'), 'utf8');
     assert.doesNotMatch(bundle, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/, 'the page never parses text as HTML');
+  } finally {
+    await web.shutdown();
+  }
+});
+
+it('shows stored tasks beside the live ones, and a stored task tree, read from the configured store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlog-web-store-'));
+  const old = 'b'.repeat(32);
+  const t = (ms: number) => String(1_795_000_000_000_000_000n + BigInt(ms) * 1_000_000n);
+  const stored: LogEntry[] = [
+    entry({ task: old, path: '', seq: 0, key: `0@${old}`, event: 'enter', message: 'nightly export', timeUnixNano: t(0) }),
+    entry({ task: old, path: '1', seq: 0, key: `0@${old}/1`, event: 'enter', message: 'dump table', timeUnixNano: t(10) }),
+    entry({ task: old, path: '1', seq: 1, key: `1@${old}/1`, event: 'exit', message: 'dump table', durationMs: 50, timeUnixNano: t(60) }),
+    entry({ task: old, path: '', seq: 1, key: `1@${old}`, event: 'exit', message: 'nightly export', durationMs: 80, timeUnixNano: t(80) }),
+  ];
+  writeFileSync(join(dir, 'TL.jsonl'), stored.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const web = startPlugin({ store: 'archive' }, [{ name: 'archive', type: 'file', reader: () => new FileStoreReader(dir) }]);
+  await web.start();
+  try {
+    const live = 'c'.repeat(32);
+    web.consume([entry({ task: live, path: '', seq: 0, key: `0@${live}`, event: 'enter', message: 'live one', timeUnixNano: t(100_000) })]);
+    const rows = (JSON.parse((await get(`${web.address}api/tasks`)).body) as { tasks: TaskRow[] }).tasks;
+    assert.deepEqual(rows.map((r) => [r.title, r.source, r.status]), [['live one', 'live', 'running'], ['nightly export', 'store', 'ok']]);
+    const tree = JSON.parse((await get(`${web.address}api/tasks/${old}`)).body) as TaskTreeJson;
+    assert.equal(tree.source, 'store');
+    assert.deepEqual([tree.root.title, tree.root.durationMs, tree.root.children.map((c) => [c.title, c.offsetMs, c.durationMs])], ['nightly export', 80, [['dump table', 10, 50]]]);
+    assert.match(web.counters().store, /TL\.jsonl|distlog-web-store/);
+    assert.equal((await get(`${web.address}api/tasks/${'d'.repeat(32)}`)).status, 404);
   } finally {
     await web.shutdown();
   }
