@@ -68,6 +68,7 @@ async function reloadLists(): Promise<void> {
 }
 
 let closeLive: (() => void) | undefined;
+let wasUp = false;
 function connect(): void {
   closeLive?.();
   closeLive = follow(filters, {
@@ -83,6 +84,9 @@ function connect(): void {
       refreshTreeSoon();
     },
     status: (up) => {
+      // Back after a break (distlogd restarted, network): what was missed is not replayed, so reload.
+      if (up && status.classList.contains('down') && wasUp) void reloadLists();
+      wasUp ||= up;
       status.className = up ? 'live up' : 'live down';
       fill(status, up ? 'live' : 'reconnecting…');
     },

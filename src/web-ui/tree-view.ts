@@ -81,10 +81,22 @@ export class TreeView {
     const t0 = /^\d+$/.test(t.firstTime) ? BigInt(t.firstTime) : 0n;
     const span = t.spanMs > 0 ? t.spanMs : 1;
     const rows: HTMLElement[] = [];
+    // While searching, scopes whose branch holds a match open by themselves.
+    const matches = new Set<string>();
+    if (this.filters.text) {
+      const mark = (n: TreeNodeJson): boolean => {
+        let hit = n.records.some((r) => r.event !== 'enter' && vis.record(r));
+        for (const c of n.children) hit = mark(c) || hit;
+        if (hit) matches.add(n.id);
+        return hit;
+      };
+      mark(t.root);
+      if (t.unattributed) mark(t.unattributed);
+    }
     const walk = (n: TreeNodeJson, depth: number) => {
       if (!vis.node(n)) return;
       rows.push(this.nodeRow(n, depth, span));
-      if (!this.open.has(n.id)) return;
+      if (!this.open.has(n.id) && !matches.has(n.id)) return;
       const items: Item[] = [
         ...n.records.filter((r) => r.event !== 'enter' && vis.record(r)).map((record) => ({ at: offsetMs(record.timeUnixNano, t0), record })),
         ...n.children.map((node) => ({ at: node.offsetMs, node })),

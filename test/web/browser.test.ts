@@ -159,6 +159,14 @@ it('shows a live 3-level task from two processes as a foldable waterfall tree, f
   assert.ok(levels.length >= 1 && levels.every((l) => l === 'ERROR' || l === 'FATAL'), `levels shown: ${levels.join(' ')}`);
   assert.ok((await page.locator('#tree .row.record').count()) >= 1);
 
+  // Text search: folded scopes holding a match open by themselves.
+  await page.locator('#f-failed').uncheck();
+  await page.locator('#f-level').selectOption('');
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  await page.locator('#f-text').fill('authorized 250');
+  await page.locator('#tree .row.record .message', { hasText: 'authorized 250 EUR' }).waitFor();
+  assert.equal(await page.locator('#tree .row.record').count(), 1, 'only the matching record');
+
   // Counters pane: per plugin received / written / dropped / errors.
   const fileRow = page.locator('#counters tr[data-plugin="file"]');
   await fileRow.waitFor();
