@@ -122,12 +122,17 @@ export async function handle(d: RouteDeps, req: IncomingMessage, res: ServerResp
       const f = parseFilters(q);
       const limit = limitOf(q, 200, 5_000);
       const live = d.window.rows().filter((r) => taskMatches(f, r));
-      const stored = (await d.store.recentTasks(limit).catch(() => [] as TaskRow[])).filter((r) => taskMatches(f, r));
+      const stored = (await d.store.recentTasks(limit)).filter((r) => taskMatches(f, r));
       json(res, 200, { tasks: mergeRows(live, stored, limit) });
       return;
     }
     if (path.startsWith('/api/tasks/')) {
-      const id = decodeURIComponent(path.slice('/api/tasks/'.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/api/tasks/'.length));
+      } catch {
+        throw new FilterError('task id: not valid percent-encoding');
+      }
       if (!TASK_ID.test(id)) throw new FilterError(`task id: ${JSON.stringify(id.slice(0, 64))} is not a task id`);
       const tree = await taskTree(d, id);
       if (tree) json(res, 200, tree);

@@ -17,6 +17,7 @@ export class StoreAccess {
   private resolved = false;
   private problem: string | undefined;
   private cache: { at: number; limit: number; rows: Promise<TaskRow[]> } | undefined;
+  private lastError: string | undefined;
 
   constructor(
     private readonly wanted: string,
@@ -58,7 +59,17 @@ export class StoreAccess {
       this.cache = { at: now, limit, rows };
       rows.catch(() => (this.cache = undefined));
     }
-    return (await this.cache.rows).slice(0, limit);
+    try {
+      const rows = (await this.cache.rows).slice(0, limit);
+      this.lastError = undefined;
+      return rows;
+    } catch (err) {
+      // The page still shows the in-memory window; the log says why the store's tasks are missing (once per new reason).
+      const message = `reading recent tasks from ${reader.describe()} failed: ${(err as Error).message}`;
+      if (message !== this.lastError) this.warn(message);
+      this.lastError = message;
+      return [];
+    }
   }
 
   async taskRecords(id: string): Promise<LogEntry[]> {
