@@ -90,7 +90,8 @@ export class WebPlugin implements PluginInstance {
 
   consume(batch: readonly LogEntry[]): void {
     const change = this.window.add(batch);
-    this.feed.publish(batch, change.tasks, change.evicted);
+    // Rows are made only when some browser follows live.
+    if (this.feed.size > 0) this.feed.publish(batch, this.window.rowsOf(change.touched), change.evicted);
   }
 
   counters(): WebCounters {

@@ -15,8 +15,8 @@ export interface WindowBounds {
 }
 
 export interface WindowChange {
-  /** Rows of the tasks the batch touched (still in memory). */
-  tasks: TaskRow[];
+  /** Ids of the tasks the batch touched (still in memory); rowsOf() makes their rows. */
+  touched: string[];
   /** Tasks evicted from memory by the batch. */
   evicted: string[];
 }
@@ -52,11 +52,15 @@ export class RecentWindow {
     } finally {
       off();
     }
-    const tasks = [...touched].flatMap((id) => {
+    return { touched: [...touched], evicted };
+  }
+
+  /** The rows of these tasks, those still in memory. */
+  rowsOf(ids: readonly string[]): TaskRow[] {
+    return ids.flatMap((id) => {
       const t = this.model.task(id);
       return t ? [taskRow(t)] : [];
     });
-    return { tasks, evicted };
   }
 
   /** Seals tasks that went quiet (see TreeModel.tick). */
