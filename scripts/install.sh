@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing distlog needs, idempotently.
 # Today: Node >= 20.6 and the npm dependencies (zeromq ships its own libzmq).
-# Test services that later plugins need (Redis, FerretDB, Chromium) are added
-# here, each skipped when already present.
+# Test services that later plugins need (Redis, FerretDB, tmux, Chromium, an
+# OpenTelemetry Collector) are added here, each skipped when already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +84,17 @@ if ! command -v tmux >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends tmux
 else
   echo "install: tmux is present ($(tmux -V))"
+fi
+
+# Chromium: the web view's browser tests (test/web/) drive Debian's chromium with playwright-core
+# (executablePath /usr/bin/chromium, headless); never `npx playwright install` (no internet there).
+if ! [ -x /usr/bin/chromium ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # Update the package lists only when apt has none yet (a fresh container) or cannot find the package.
+  if ! apt-cache show chromium >/dev/null 2>&1; then $SUDO apt-get update; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium
+else
+  echo "install: chromium is present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
 fi
 
 # --- OpenTelemetry Collector (built with the Collector Builder) for the otlp plugin/receiver tests ---

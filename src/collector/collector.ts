@@ -4,7 +4,7 @@
  * stats timer and performs the orderly stop (stop receiving → drain queues
  * within the deadline → flush and shut down every plugin).
  */
-import type { PluginInstance, PluginLogger } from '../plugins/api.js';
+import type { ConfiguredStore, PluginInstance, PluginLogger } from '../plugins/api.js';
 import { DeliveryAccounting } from './accounting.js';
 import { BadInputReporter } from './bad-input.js';
 import type { CollectorConfig } from './config-types.js';
@@ -67,6 +67,9 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
     for (const p of instances) await bounded(`plugin ${p.name}: shutdown()`, () => p.inst.shutdown(), deadline, log);
   };
 
+  // What plugins may read of each other (PluginContext.stores) and of the counters (stats, defined below).
+  const stores = (): ConfiguredStore[] =>
+    instances.flatMap(({ name, type, inst }) => (inst.reader ? [{ name, type, reader: () => inst.reader!() }] : []));
   for (const p of config.plugins) {
     const logger: PluginLogger = {
       info: (m) => log(`plugin ${p.name}: ${m}`),
@@ -74,7 +77,7 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
       error: (m) => log(`plugin ${p.name}: error: ${m}`),
     };
     try {
-      const inst = p.factory.create(p.options, { name: p.name, logger, baseDir: config.baseDir });
+      const inst = p.factory.create(p.options, { name: p.name, logger, baseDir: config.baseDir, stats: () => stats(), stores });
       instances.push({ name: p.name, type: p.type, inst });
       await inst.start();
     } catch (err) {

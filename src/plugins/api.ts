@@ -20,7 +20,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { LogEntry } from '../protocol/log-entry.js';
-import type { ReadableStore } from './store.js';
+import type { ReadableStore, StoreReader } from './store.js';
 
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 export {
@@ -54,6 +54,33 @@ export interface PluginContext {
   logger: PluginLogger;
   /** Folder that relative paths in the options are relative to (the config file's folder, or the cwd). */
   baseDir: string;
+  /**
+   * The collector's counters now, per plugin and for the receiver (what
+   * `distlog stats` shows). Given by distlogd; absent where a plugin runs
+   * without a collector. Call it at run time, not in create().
+   */
+  stats?: () => CollectorCountersView;
+  /**
+   * The configured plugins that can be read back (`reader()`), in config order.
+   * Given by distlogd; call it at run time (after start): plugins configured
+   * after this one are created later.
+   */
+  stores?: () => ConfiguredStore[];
+}
+
+/** The part of the collector's counters a plugin may read (structurally the collector's CollectorStats). */
+export interface CollectorCountersView {
+  uptimeSeconds: number;
+  receiver: { messages: number; entries: number; bytes: number; badMessages: number; badEntries: number };
+  plugins: Record<string, { received: number; written: number; dropped: number; errors: number; filtered: number; queued: number }>;
+  badInput: Record<string, number>;
+}
+
+/** A configured plugin whose records can be read back. */
+export interface ConfiguredStore {
+  name: string;
+  type: string;
+  reader(): StoreReader;
 }
 
 /**

@@ -58,6 +58,7 @@ test('distlogd schema prints the JSON Schema with the built-in plugins\' options
     { properties: { type: { const: 'mongodb' } }, required: ['type'] },
     { properties: { type: { const: 'otlp' } }, required: ['type'] },
     { properties: { type: { const: 'redis' } }, required: ['type'] },
+    { properties: { type: { const: 'web' } }, required: ['type'] },
     { properties: { type: { const: 'zmq-pub' } }, required: ['type'] },
   ]);
   assert.ok('fsync' in perType[1]!.then.properties.options.properties);

@@ -20,7 +20,7 @@ import { DEFAULT_CONFIG_YAML, DEFAULT_PLUGINS } from '../../src/cli/default-conf
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'config');
 /** As the distlogd distribution loads a config: its built-in plugins, its embedded default underneath. */
 const DISTLOGD: LoadOptions = { env: {}, plugins: BUILTIN_PLUGINS, baseConfig: DEFAULT_CONFIG_YAML };
-const BUILTINS = 'built-in types: console, file, mongodb, otlp, redis, zmq-pub; or a module path like ./my-plugin.js or an installed package name';
+const BUILTINS = 'built-in types: console, file, mongodb, otlp, redis, web, zmq-pub; or a module path like ./my-plugin.js or an installed package name';
 
 /** Each broken file with every message it must produce, exactly, in order. */
 const TABLE: [file: string, expected: string[]][] = [
