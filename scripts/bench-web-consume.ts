@@ -8,7 +8,7 @@
 import { loadavg } from 'node:os';
 import { withDefaults } from '../src/plugins/api.js';
 import type { LogEntry } from '../src/protocol/log-entry.js';
-import { webPlugin, WebOptionsSchema, type WebPlugin } from '../src/plugins/web/index.js';
+import { webPlugin, WebOptionsSchema, type WebPlugin } from '../src/viewer/web/index.js';
 
 const N = 200_000;
 const BATCH = 1_000;

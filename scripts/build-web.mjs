@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the web view's page (src/web-ui) into dist/web/: the TypeScript
+// Builds the web view's page (src/viewer/web-ui) into dist/web/: the TypeScript
 // bundled by esbuild into app.js, plus index.html and style.css. Run by
 // `npm run build` and `prepare` (so `npm ci` leaves a clone ready), and by the
 // web tests when the sources are newer than the build (isWebBuildStale).
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SRC = join(root, 'src/web-ui');
+const SRC = join(root, 'src/viewer/web-ui');
 export const WEB_OUT = join(root, 'dist/web');
 const STATIC = ['index.html', 'style.css'];
 
@@ -26,7 +26,7 @@ function newest(dir) {
 export function isWebBuildStale() {
   try {
     const built = Math.min(...['app.js', ...STATIC].map((f) => statSync(join(WEB_OUT, f)).mtimeMs));
-    return built < Math.max(newest(SRC), statSync(join(root, 'src/plugins/web/wire.ts')).mtimeMs);
+    return built < Math.max(newest(SRC), statSync(join(root, 'src/viewer/web/wire.ts')).mtimeMs);
   } catch {
     return true;
   }

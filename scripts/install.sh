@@ -86,7 +86,7 @@ else
   echo "install: tmux is present ($(tmux -V))"
 fi
 
-# Chromium: the web view's browser tests (test/web/) drive Debian's chromium with playwright-core
+# Chromium: the web view's browser tests (test/viewer/web/) drive Debian's chromium with playwright-core
 # (executablePath /usr/bin/chromium, headless); never `npx playwright install` (no internet there).
 if ! [ -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

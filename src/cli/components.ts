@@ -11,7 +11,7 @@ import { filePlugin } from '../plugins/file/index.js';
 import { mongodbPlugin } from '../plugins/mongodb/index.js';
 import { otlpPlugin } from '../plugins/otlp/index.js';
 import { redisPlugin } from '../plugins/redis/index.js';
-import { webPlugin } from '../plugins/web/index.js';
+import { webPlugin } from '../viewer/web/index.js';
 import { zmqPubPlugin } from '../plugins/zmq-pub/index.js';
 
 export const BUILTIN_PLUGINS: readonly PluginFactory[] = [consolePlugin, filePlugin, mongodbPlugin, otlpPlugin, redisPlugin, webPlugin, zmqPubPlugin];

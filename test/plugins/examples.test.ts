@@ -10,7 +10,11 @@ import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
 import { DEFAULT_CONFIG_YAML } from '../../src/cli/default-config.js';
 
 const pluginsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'plugins');
-const folders = readdirSync(pluginsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+/** Built-in plugin folders; the web plugin lives with the viewer it serves (src/viewer/web). */
+const pluginFolders = readdirSync(pluginsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => ({ name: d.name, dir: join(pluginsDir, d.name) }));
+const exampleDirs = [...pluginFolders, { name: 'web', dir: join(pluginsDir, '..', 'viewer', 'web') }];
+const folders = exampleDirs.map((f) => f.name);
+const dirOf = (folder: string): string => exampleDirs.find((f) => f.name === folder)!.dir;
 
 /** The JSON Schema `distlogd schema` prints, checked by an independent validator (ajv, strict mode). */
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(configJsonSchema(BUILTIN_PLUGINS));
@@ -18,12 +22,13 @@ const schemaErrors = (data: unknown) => (validate(data) ? [] : validate.errors!.
 
 test('every plugin folder ships an example.yaml', () => {
   assert.ok(folders.includes('file') && folders.includes('console') && folders.includes('redis'));
-  for (const f of folders) assert.ok(existsSync(join(pluginsDir, f, 'example.yaml')), `${f}/example.yaml missing`);
+  for (const f of folders) assert.ok(existsSync(join(dirOf(f), 'example.yaml')), `${f}/example.yaml missing`);
+  assert.deepEqual([...folders].sort(), BUILTIN_PLUGINS.map((p) => p.type).sort(), 'one folder per built-in plugin');
 });
 
 for (const folder of folders) {
   test(`plugins/${folder}/example.yaml is a valid distlogd config using that plugin, by the loader and by the JSON Schema`, async () => {
-    const file = join(pluginsDir, folder, 'example.yaml');
+    const file = join(dirOf(folder), 'example.yaml');
     const r = await checkConfig({ path: file }, { env: {}, plugins: BUILTIN_PLUGINS });
     assert.deepEqual(r.errors.map((e) => formatConfigError(e, file)), []);
     assert.ok(r.config!.plugins.some((p) => p.type === folder));

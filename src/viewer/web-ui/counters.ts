@@ -1,5 +1,5 @@
 /** The collector's counters per plugin (received / written / dropped / errors) and the web view's own. */
-import type { CountersJson } from '../plugins/web/wire.js';
+import type { CountersJson } from '../web/wire.js';
 import { fill, h } from './dom.js';
 
 export function showCounters(el: HTMLElement, c: CountersJson): void {

@@ -1,6 +1,6 @@
 /** The page's calls to the web plugin's JSON API and its live feed. */
-import type { CountersJson, LiveEvents, TaskRow, TaskTreeJson } from '../plugins/web/wire.js';
-import type { LogEntry } from '../protocol/log-entry.js';
+import type { CountersJson, LiveEvents, TaskRow, TaskTreeJson } from '../web/wire.js';
+import type { LogEntry } from '../../protocol/log-entry.js';
 
 export interface FilterState {
   level: string;

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PluginContext, PluginInstance } from '../api.js';
+import type { PluginContext, PluginInstance } from '../../plugins/api.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { loadAssets, type Asset } from './assets.js';
 import { LiveFeed } from './live-feed.js';

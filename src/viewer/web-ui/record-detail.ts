@@ -1,5 +1,5 @@
 /** A record's details on demand: what it says, where it comes from, its attributes and its exception. */
-import type { LogEntry } from '../protocol/log-entry.js';
+import type { LogEntry } from '../../protocol/log-entry.js';
 import { fill, h } from './dom.js';
 import { clockText, levelClass, valueText } from './format.js';
 

@@ -6,9 +6,9 @@
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RedisServer } from '../helpers/redis-server.js';
-import { waitFor } from '../collector/helpers.js';
-import type { TaskRow, TaskTreeJson, TreeNodeJson, CountersJson } from '../../src/plugins/web/wire.js';
+import { RedisServer } from '../../helpers/redis-server.js';
+import { waitFor } from '../../collector/helpers.js';
+import type { TaskRow, TaskTreeJson, TreeNodeJson, CountersJson } from '../../../src/viewer/web/wire.js';
 import { ensureWebBuilt, startDaemon, startServices } from './stack.js';
 
 let redis: RedisServer;

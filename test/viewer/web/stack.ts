@@ -11,15 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { waitFor } from '../collector/helpers.js';
+import { waitFor } from '../../collector/helpers.js';
 
-export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = join(root, 'test-results');
 
 export async function ensureWebBuilt(): Promise<void> {
   // @ts-expect-error: a plain ES module without types
-  const build = (await import('../../scripts/build-web.mjs')) as { isWebBuildStale(): boolean; buildWeb(): Promise<void> };
+  const build = (await import('../../../scripts/build-web.mjs')) as { isWebBuildStale(): boolean; buildWeb(): Promise<void> };
   if (build.isWebBuildStale()) await build.buildWeb();
 }
 

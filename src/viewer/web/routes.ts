@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogEntry } from '../../protocol/log-entry.js';
-import { buildTrees } from '../../viewer/index.js';
+import { buildTrees } from '../index.js';
 import { checkAccess, tokenCookie } from './access.js';
 import type { Asset } from './assets.js';
 import { FilterError, parseFilters, recordMatches, taskMatches } from './filters.js';

@@ -1,5 +1,5 @@
 /** The recent-tasks list: rows updated live, newest first, one selected. */
-import type { TaskRow } from '../plugins/web/wire.js';
+import type { TaskRow } from '../web/wire.js';
 import { fill, h } from './dom.js';
 import { agoText, durationText } from './format.js';
 

@@ -1,6 +1,6 @@
 /** Which records and scopes the tree and the tail show under the filters (the same rules as the server's). */
-import type { TreeNodeJson } from '../plugins/web/wire.js';
-import type { LogEntry } from '../protocol/log-entry.js';
+import type { TreeNodeJson } from '../web/wire.js';
+import type { LogEntry } from '../../protocol/log-entry.js';
 import type { FilterState } from './api.js';
 
 const SEVERITY: Record<string, number> = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 };

@@ -1,7 +1,7 @@
 /**
- * The page's built files (esbuild bundle of src/web-ui, by scripts/build-web.mjs
+ * The page's built files (esbuild bundle of src/viewer/web-ui, by scripts/build-web.mjs
  * in `npm run build` / `prepare`) under dist/web/, read once at start. From
- * src/plugins/web/ (tsx) and from dist/plugins/web/ (the package) alike, that
+ * src/viewer/web/ (tsx) and from dist/viewer/web/ (the package) alike, that
  * folder is three levels up.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The JSON the web plugin serves and the page reads (src/web-ui imports these
+ * The JSON the web plugin serves and the page reads (src/viewer/web-ui imports these
  * types only). Times are nanoseconds since the epoch as decimal strings, as in
  * LogEntry; `offsetMs` values are relative to the task's first record.
  */

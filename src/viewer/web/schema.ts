@@ -3,7 +3,7 @@
  * validation and JSON Schema. The rule between fields (a token when the
  * address is not loopback) is a config error too (withCheck).
  */
-import { defaultsOf, Type, withCheck, withMessage, type Problem, type Static } from '../api.js';
+import { defaultsOf, Type, withCheck, withMessage, type Problem, type Static } from '../../plugins/api.js';
 
 export const WEB_ENDPOINT_PATTERN = '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$';
 

@@ -4,7 +4,7 @@
  * counted) and the newest records for the live tail (a ring, bounded).
  */
 import type { LogEntry } from '../../protocol/log-entry.js';
-import { TreeModel, type TaskTree } from '../../viewer/index.js';
+import { TreeModel, type TaskTree } from '../index.js';
 import { taskRow } from './tree-json.js';
 import type { TaskRow } from './wire.js';
 

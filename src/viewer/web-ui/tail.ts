@@ -1,5 +1,5 @@
 /** The live tail: the newest records as they arrive, indented by scope depth; a gap marker when updates were skipped. */
-import type { LogEntry } from '../protocol/log-entry.js';
+import type { LogEntry } from '../../protocol/log-entry.js';
 import { fill, h } from './dom.js';
 import { clockText, levelClass } from './format.js';
 

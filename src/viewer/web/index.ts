@@ -1,5 +1,5 @@
 /** The `web` plugin: the browser view of tasks, records and counters (see README.md). */
-import type { PluginFactory } from '../api.js';
+import type { PluginFactory } from '../../plugins/api.js';
 import { WebOptionsSchema } from './schema.js';
 import { WebPlugin } from './plugin.js';
 

@@ -3,7 +3,7 @@
  * a waterfall, a record's details, a live tail and the collector's counters,
  * under one set of filters. Talks only to the web plugin's API (api.ts).
  */
-import type { TaskRow } from '../plugins/web/wire.js';
+import type { TaskRow } from '../web/wire.js';
 import { api, follow, type FilterState } from './api.js';
 import { showCounters } from './counters.js';
 import { byId, fill, h } from './dom.js';

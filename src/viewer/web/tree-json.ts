@@ -3,8 +3,8 @@
  * each node with its offset and duration from the task's first record, for
  * the waterfall, and its records in seq order.
  */
-import type { ScopeNode, TaskTree } from '../../viewer/index.js';
-import { summarize } from '../../viewer/index.js';
+import type { ScopeNode, TaskTree } from '../index.js';
+import { summarize } from '../index.js';
 import type { TaskRow, TaskTreeJson, TreeNodeJson } from './wire.js';
 
 function ns(t: string | undefined): bigint | undefined {

@@ -4,8 +4,8 @@
  * its duration over the task's whole span; unfolding a scope shows its records
  * and child scopes in time order. Clicking a record shows its details.
  */
-import type { TaskTreeJson, TreeNodeJson } from '../plugins/web/wire.js';
-import type { LogEntry } from '../protocol/log-entry.js';
+import type { TaskTreeJson, TreeNodeJson } from '../web/wire.js';
+import type { LogEntry } from '../../protocol/log-entry.js';
 import type { FilterState } from './api.js';
 import { fill, h } from './dom.js';
 import { durationText, levelClass } from './format.js';

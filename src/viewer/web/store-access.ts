@@ -6,7 +6,7 @@
  * Store queries can be costly (the file reader scans every line, see its
  * header), so the recent-tasks answer is reused for a few seconds.
  */
-import type { ConfiguredStore, StoreReader, TaskSummary } from '../api.js';
+import type { ConfiguredStore, StoreReader, TaskSummary } from '../../plugins/api.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import type { TaskRow } from './wire.js';
 
