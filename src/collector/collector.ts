@@ -110,10 +110,23 @@ export async function startCollector(config: CollectorConfig, options: StartOpti
     throw err;
   }
 
+  const ownCounters = (): Record<string, Readonly<Record<string, number | string>>> => {
+    const out: Record<string, Readonly<Record<string, number | string>>> = {};
+    for (const { name, inst } of instances) {
+      try {
+        const c = inst.counters?.();
+        if (c) out[name] = c;
+      } catch {
+        // a plugin's counters are a report, never a reason for stats to fail
+      }
+    }
+    return out;
+  };
   const stats = (): CollectorStats => ({
     uptimeSeconds: (Date.now() - started) / 1000,
     receiver: receiver.counters(),
     plugins: router.counters(),
+    pluginOwn: ownCounters(),
     ...(otlp ? { otlpHttp: otlp.counters() } : {}),
     badInput: bad.counts(),
     delivery: accounting.stats(),

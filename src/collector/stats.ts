@@ -11,6 +11,8 @@ export interface CollectorStats {
   uptimeSeconds: number;
   receiver: ReceiverCounters;
   plugins: Record<string, PluginCounters>;
+  /** Counters a plugin keeps of its own (PluginInstance.counters), by plugin name. */
+  pluginOwn?: Record<string, Readonly<Record<string, number | string>>>;
   /** The OTLP/HTTP receiver's counters, when it is on. */
   otlpHttp?: OtlpHttpCounters;
   /** Refused input by reason (frames, topic, size, json, schema, pickle, entry, ...). */
@@ -56,6 +58,8 @@ export function formatStatsReport(s: CollectorStats, from: string): string {
       `  ${name}: received=${c.received} written=${c.written} dropped=${c.dropped} (full=${c.droppedFull} rejected=${c.rejected})` +
         ` errors=${c.errors} filtered=${c.filtered} queued=${c.queued} (${c.queuedBytes} bytes) held=${(c.heldMs / 1000).toFixed(1)}s${c.stalled ? ' STALLED' : ''}`,
     );
+    const own = Object.entries(s.pluginOwn?.[name] ?? {});
+    if (own.length) out.push(`    own: ${own.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
   const bad = Object.entries(s.badInput);
   out.push(`bad input: ${bad.length ? bad.map(([k, n]) => `${k}=${n}`).join(' ') : 'none'}`);

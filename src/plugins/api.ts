@@ -130,6 +130,12 @@ export interface PluginInstance extends ReadableStore {
   shutdown(): Promise<void> | void;
   /** One line saying where the plugin writes, printed at daemon start. */
   describe?(): string;
+  /**
+   * The plugin's own counters (requests sent, records passed through, ...),
+   * beside the ones the collector keeps for every plugin: shown by
+   * `distlog stats` and the web view. Cheap and synchronous; never throws.
+   */
+  counters?(): Readonly<Record<string, number | string>>;
 }
 
 export interface PluginFactory<S extends TSchema = TSchema> {

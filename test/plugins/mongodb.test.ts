@@ -151,7 +151,7 @@ test('a batch sent again (a retry after a lost reply) is stored once', async () 
   await s.consume(batch); // the first 200 again, as a retry would send them
   await s.consume(batch);
   assert.equal(await db.collection('logs').countDocuments(), 500);
-  assert.deepEqual(s.counters, { inserted: 500, duplicates: 700, rejected: 0 });
+  assert.deepEqual(s.counters(), { inserted: 500, duplicates: 700, rejected: 0 });
   await s.shutdown();
 });
 
@@ -162,7 +162,7 @@ test('a record that cannot be stored (over 16 MB) is isolated: its neighbours ar
   await s.consume(batch);
   const stored = (await db.collection('logs').find({}, { projection: { message: 1 } }).toArray()).map((d) => d.message as string);
   assert.deepEqual(stored.sort(), ['left', 'right']);
-  assert.equal(s.counters.rejected, 1);
+  assert.equal(s.counters().rejected, 1);
   assert.equal(lines.filter((l) => l.startsWith('error:')).length, 1, lines.join('\n'));
   assert.match(lines.find((l) => l.startsWith('error:'))!, /logs: 1 record cannot be stored \(.*16777216.*\); not retried/);
   await s.shutdown();

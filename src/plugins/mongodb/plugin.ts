@@ -31,14 +31,14 @@ export function redactUri(uri: string): string {
 }
 
 /** Records the plugin itself refused (the lane counts only whole batches). */
-export interface MongoPluginCounters {
+export type MongoPluginCounters = {
   /** Records stored by this plugin (a retried duplicate counts once, when first stored). */
   inserted: number;
   /** Records already stored by an earlier attempt (duplicate key on retry). */
   duplicates: number;
   /** Records the server refused for themselves (counted, reported, not retried). */
   rejected: number;
-}
+};
 
 export class MongoSink implements PluginInstance {
   private client: MongoClient | undefined;
@@ -47,7 +47,12 @@ export class MongoSink implements PluginInstance {
   /** Resolves once indexes and collections are prepared; reset when preparing failed for lack of a server. */
   private setup: Promise<void> | undefined;
   private stopped = false;
-  readonly counters: MongoPluginCounters = { inserted: 0, duplicates: 0, rejected: 0 };
+  private readonly own: MongoPluginCounters = { inserted: 0, duplicates: 0, rejected: 0 };
+
+  /** Inserted, duplicate (already stored: a retried batch) and rejected records. */
+  counters(): MongoPluginCounters {
+    return { ...this.own };
+  }
   /** What setup found (for tests and describe). */
   setupReport: SetupReport | undefined;
 
@@ -132,7 +137,7 @@ export class MongoSink implements PluginInstance {
   private async insert(coll: Collection<LogDocument>, docs: LogDocument[]): Promise<void> {
     try {
       const r = await coll.insertMany(docs, { ordered: false });
-      this.counters.inserted += r.insertedCount;
+      this.own.inserted += r.insertedCount;
     } catch (err) {
       if (err instanceof MongoBulkWriteError && this.settlePartial(coll, docs, err)) return;
       // The server refused the whole command (unauthorized, a lost connection
@@ -170,14 +175,14 @@ export class MongoSink implements PluginInstance {
         other.set(why, (other.get(why) ?? 0) + 1);
       }
     }
-    this.counters.inserted += inserted;
-    this.counters.duplicates += dup;
+    this.own.inserted += inserted;
+    this.own.duplicates += dup;
     for (const [why, n] of other) this.reject(coll, n, why);
     return true;
   }
 
   private reject(coll: Collection<LogDocument>, n: number, why: string): void {
-    this.counters.rejected += n;
+    this.own.rejected += n;
     this.ctx.logger.error(`${coll.collectionName}: ${n} record${n === 1 ? '' : 's'} cannot be stored (${why}); not retried`);
   }
 

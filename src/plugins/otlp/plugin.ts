@@ -37,7 +37,7 @@ import type { OtlpOptions } from './schema.js';
 const gzipAsync = promisify(gzip);
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
-export interface OtlpSinkCounters {
+export type OtlpSinkCounters = {
   requests: number;
   /** Records the backend accepted. */
   sent: number;
@@ -52,7 +52,7 @@ export interface OtlpSinkCounters {
   passthroughRecords: number;
   /** Records encoded here (arrived as JSON, or filtered, split or built by the collector). */
   encodedRecords: number;
-}
+};
 
 /** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {

@@ -32,7 +32,7 @@ import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
 import type { ZmqPubOptions } from './schema.js';
 
 /** What this side of the feed can count. */
-export interface ZmqPubCounters {
+export type ZmqPubCounters = {
   /** Messages (and the records in them) handed to ZeroMQ. */
   messages: number;
   entries: number;
@@ -43,7 +43,7 @@ export interface ZmqPubCounters {
   encodeErrors: number;
   /** Records no subscriber had asked for when they came: neither encoded nor sent. */
   unsubscribed: number;
-}
+};
 
 /** Topics remembered (sequence numbers, topic frames) before the tables start over. */
 const MAX_TOPICS = 10_000;

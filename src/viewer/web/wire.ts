@@ -84,7 +84,7 @@ export interface CountersJson {
   web: WebCounters;
 }
 
-export interface WebCounters {
+export type WebCounters = {
   /** The store read besides the in-memory window, or '' for none. */
   store: string;
   windowTasks: number;
@@ -98,7 +98,7 @@ export interface WebCounters {
   skippedEvents: number;
   refusedClients: number;
   unauthorized: number;
-}
+};
 
 /** Live events (SSE `event:` names and their `data:`). */
 export interface LiveEvents {
