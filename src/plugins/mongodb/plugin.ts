@@ -189,7 +189,8 @@ export class MongoSink implements PluginInstance {
   /** Read access to what this plugin stores (the viewer's store interface). */
   reader(): MongoStoreReader {
     if (!this.client) throw new Error('mongodb plugin: reader() needs start() first');
-    return new MongoStoreReader(this.collections.get('L')!, this.collections.get('P')!);
+    const logs = this.collections.get('L')!;
+    return new MongoStoreReader(logs, this.collections.get('P')!, `${redactUri(this.opts.uri)} ${this.opts.database}.${logs.collectionName}`);
   }
 
   flush(): void {
