@@ -29,38 +29,14 @@ import { format } from 'node:util';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import pino from 'pino';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
-import { ZmqLogRecordExporter, type CloseReport, type MessageTransport, type OutgoingMessage } from '../../src/exporter/index.js';
+import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
+import { NullTransport } from './null-transport.js';
 import { interleave, ratioLine, type Contender } from '../lib/rounds.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CHUNK = 2_000;
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 2_000);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-
-/** Takes every message at once (stamping it as the real one does), keeps nothing. */
-class NullTransport implements MessageTransport {
-  readonly reachable = true;
-  readonly pending = 0;
-  sentMessages = 0;
-  bytes = 0;
-  private records = 0;
-  send(m: OutgoingMessage): void {
-    m.stamp(this.sentMessages + 1, this.records);
-    this.sentMessages++;
-    this.records += m.records;
-    this.bytes += m.frames[1].byteLength;
-    m.done(undefined);
-  }
-  whenIdle(): Promise<void> {
-    return Promise.resolve();
-  }
-  whenDrained(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-  close(): CloseReport {
-    return { lostRecords: 0, lostMessages: 0, inDoubtRecords: 0, inDoubtMessages: 0 };
-  }
-}
 
 /** OTel's own OTLP serialization, bytes discarded. */
 class SerializingNullExporter implements LogRecordExporter {
