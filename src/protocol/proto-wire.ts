@@ -173,31 +173,8 @@ export class Writer {
     if (n < 64) {
       // Short strings: encode by hand into a 1-byte length slot; cheaper than a native call.
       this.ensure(1 + n * 3);
-      const buf = this.buf;
       const start = this.pos + 1;
-      let pos = start;
-      for (let i = 0; i < n; i++) {
-        let c = s.charCodeAt(i);
-        if (c < 0x80) {
-          buf[pos++] = c;
-        } else if (c < 0x800) {
-          buf[pos++] = 0xc0 | (c >> 6);
-          buf[pos++] = 0x80 | (c & 0x3f);
-        } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-          buf[pos++] = 0xf0 | (c >> 18);
-          buf[pos++] = 0x80 | ((c >> 12) & 0x3f);
-          buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-          buf[pos++] = 0x80 | (c & 0x3f);
-        } else {
-          // Lone surrogates become U+FFFD, as Buffer.from(s) and TextEncoder do.
-          if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-          buf[pos++] = 0xe0 | (c >> 12);
-          buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-          buf[pos++] = 0x80 | (c & 0x3f);
-        }
-      }
-      this.pos = pos;
+      this.pos = writeUtf8(this.buf, start, s);
       this.join(start);
       return;
     }
@@ -214,6 +191,36 @@ export class Writer {
     this.buf.set(b, this.pos);
     this.pos += b.length;
   }
+}
+
+/**
+ * UTF-8 of `s` into `buf` at `p` (the caller made room for 3 bytes per UTF-16
+ * unit); returns the end. Lone surrogates become U+FFFD, as Buffer.from(s) and
+ * TextEncoder do. For short strings a JS loop beats a native call.
+ */
+export function writeUtf8(buf: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      buf[p++] = c;
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      buf[p++] = 0xf0 | (c >> 18);
+      buf[p++] = 0x80 | ((c >> 12) & 0x3f);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return p;
 }
 
 /** Reads one message's fields between pos and end. */
