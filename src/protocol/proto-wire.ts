@@ -19,7 +19,10 @@ export class WireError extends Error {
 const TWO_32 = 4294967296;
 
 /** Node's Buffer has utf8Slice (what toString('utf8') calls, minus argument checks); @types omits it. */
-type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
+type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string; utf8Write(s: string, offset: number, length?: number): number };
+
+/** Below this many UTF-16 units a JS loop writes UTF-8 faster than the native call. */
+const NATIVE_UTF8_FROM = 24;
 
 /**
  * Grows by doubling. One scratch Writer is reused by the encoder (JS is single
@@ -196,10 +199,13 @@ export class Writer {
 /**
  * UTF-8 of `s` into `buf` at `p` (the caller made room for 3 bytes per UTF-16
  * unit); returns the end. Lone surrogates become U+FFFD, as Buffer.from(s) and
- * TextEncoder do. For short strings a JS loop beats a native call.
+ * TextEncoder do. Short strings by a JS loop; longer ones by Node's native
+ * writer, which is faster for them, above all for strings just built by
+ * concatenation (a JS loop reads those through their rope of pieces).
  */
-export function writeUtf8(buf: Uint8Array, p: number, s: string): number {
+export function writeUtf8(buf: Buffer, p: number, s: string): number {
   const n = s.length;
+  if (n >= NATIVE_UTF8_FROM) return p + (buf as NodeBuffer).utf8Write(s, p);
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
