@@ -22,7 +22,7 @@ const TWO_32 = 4294967296;
 type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string; utf8Write(s: string, offset: number, length?: number): number };
 
 /** Below this many UTF-16 units a JS loop writes UTF-8 faster than the native call. */
-const NATIVE_UTF8_FROM = 24;
+const NATIVE_UTF8_FROM = 16;
 
 /**
  * Grows by doubling. One scratch Writer is reused by the encoder (JS is single
