@@ -18,7 +18,8 @@
  * Rounds are interleaved (bench/lib/rounds.ts); ratios are against pino measured in
  * the same rounds. Target (issue 8): distlog >= 2x pino sync.
  *
- *   node --import tsx bench/sdk-emit/index.ts      (BENCH_N, BENCH_ROUNDS to resize)
+ *   node --import tsx bench/sdk-emit/index.ts      (BENCH_N, BENCH_ROUNDS, BENCH_CHUNK to resize)
+ *   node --import tsx bench/sdk-emit/stages.ts     (the cost split by stage, and the OTel floor)
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/sdk-emit/index.ts --only distlog
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -31,7 +32,7 @@ import pino from 'pino';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { NullTransport } from './null-transport.js';
-import { interleave, ratioLine, type Contender } from '../lib/rounds.js';
+import { interleave, machineLine, ratioLine, type Contender } from '../lib/rounds.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -124,17 +125,30 @@ const timed: Contender[] = contenders.map((c) => ({
   },
 }));
 const results = await interleave(timed, ROUNDS);
+const cpuMedian = (name: string): number | undefined => {
+  const us = cpu.get(name);
+  return us === undefined ? undefined : [...us].sort((a, b) => a - b)[us.length >> 1];
+};
 for (const [name, us] of cpu) {
   const sorted = [...us].sort((a, b) => a - b);
-  console.log(`${name.padEnd(24)} CPU ${sorted[sorted.length >> 1]!.toFixed(2)} µs/record (median; min ${sorted[0]!.toFixed(2)})`);
+  console.log(`${name.padEnd(24)} CPU ${sorted[sorted.length >> 1]!.toFixed(2)} µs/record (median; min ${sorted[0]!.toFixed(2)}, max ${sorted[sorted.length - 1]!.toFixed(2)})`);
 }
 const s = (name: string) => results.get(name);
 if (s('distlog') && s('pino sync')) {
   console.log('');
-  console.log(ratioLine('distlog / pino sync', s('distlog')!, s('pino sync')!) + '   (target >= 2x)');
-  console.log(ratioLine('distlog / pino buffered', s('distlog')!, s('pino buffered')!));
-  console.log(ratioLine('distlog / otel + transformer', s('distlog')!, s('otel + otlp-transformer')!));
+  const peers: Array<[string, string]> = [
+    ['pino sync', '   (target >= 2x)'],
+    ['pino buffered', ''],
+    ['otel + otlp-transformer', ''],
+  ];
+  for (const [peer, note] of peers) {
+    if (!s(peer)) continue;
+    // Rates (wall clock), and the same ratio by CPU time per record (steadier under load).
+    const cpuRatio = cpuMedian(peer)! / cpuMedian('distlog')!;
+    console.log(`${ratioLine(`distlog / ${peer.replace('otlp-transformer', 'serializer')}`, s('distlog')!, s(peer)!)}; by CPU ${cpuRatio.toFixed(2)}x${note}`);
+  }
 }
+console.log(machineLine().replace('machine:', 'after the rounds:'));
 const [pipeline] = handle.stats();
 console.log(`distlog wire bytes/record ${(nullTransport.bytes / Math.max(1, exporter.stats().sentRecords)).toFixed(1)}; otel ${(otelNull.bytes / Math.max(1, N * ROUNDS)).toFixed(1)}; dropped ${pipeline!.dropped}`);
 
