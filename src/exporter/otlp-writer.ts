@@ -23,6 +23,8 @@
  */
 import type { SpanContext } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ATTR_KEY } from '../protocol/attributes.js';
+import { KEY_SEQ, KEY_TAIL, KEY_TEXT, type KeyStamped } from '../protocol/key-stamp.js';
 import { OtlpValueWriter, UnwritableValueError, writeRaw } from '../protocol/otlp-value-writer.js';
 import type { Writer } from '../protocol/proto-wire.js';
 import { BytesCache, idField, shortStringField, writeHrTimePair } from './otlp-bytes.js';
@@ -47,6 +49,10 @@ export class OtlpRecordWriter {
   private lastSpanId = '';
   private lastFlags = -1;
   private lastSpanBytes: Uint8Array | undefined;
+  /** `KeyValue.key` of distlog.key, and the last key tail with its bytes (`@<tail>`). */
+  private readonly keyKeyField = this.values.keyField(ATTR_KEY);
+  private lastTail: string | undefined;
+  private lastTailBytes: Uint8Array | undefined;
 
   /** Writes the content of one LogRecord (without its own tag and length). Throws UnencodableRecordError. */
   writeRecord(w: Writer, r: ReadableLogRecord): void {
@@ -88,7 +94,15 @@ export class OtlpRecordWriter {
       }
       w.join(at);
     }
-    this.values.attributes(w, 0x32, r.attributes as Record<string, unknown>);
+    const attrs = r.attributes as Record<string, unknown>;
+    const stamped = r as KeyStamped;
+    const keyText = stamped[KEY_TEXT];
+    // The key in parts, while the attribute is still the string the SDK stamped.
+    if (keyText !== undefined && attrs[ATTR_KEY] === keyText && this.writeStampedKey(w, stamped[KEY_SEQ], stamped[KEY_TAIL])) {
+      this.values.attributes(w, 0x32, attrs, ATTR_KEY);
+    } else {
+      this.values.attributes(w, 0x32, attrs);
+    }
     const dropped = r.droppedAttributesCount;
     if (dropped > 0) {
       w.byte(0x38);
@@ -101,6 +115,46 @@ export class OtlpRecordWriter {
       w.byte(0x62);
       w.string(eventName);
     }
+  }
+
+  /**
+   * `distlog.key` = `<seq>@<tail>` as a KeyValue from its parts: the seq's digits
+   * and the tail's bytes, encoded once per scope. False when the parts do not
+   * make a short key (the attribute is then written as it is).
+   */
+  private writeStampedKey(w: Writer, seq: number | undefined, tail: string | undefined): boolean {
+    if (seq === undefined || tail === undefined || !(seq >= 0 && seq <= 0xffffffff && Number.isInteger(seq))) return false;
+    if (tail !== this.lastTail) {
+      this.lastTail = tail;
+      this.lastTailBytes = Buffer.from(`@${tail}`, 'utf8');
+    }
+    const tailBytes = this.lastTailBytes!;
+    let digits = 1;
+    for (let n = seq; n >= 10; n = Math.floor(n / 10)) digits++;
+    const valueLen = digits + tailBytes.length;
+    const keyField = this.keyKeyField;
+    const anyLen = 2 + valueLen;
+    const kvLen = keyField.length + 2 + anyLen;
+    if (kvLen >= 0x80) return false;
+    w.ensure(kvLen + 2);
+    const buf = w.buf;
+    let p = w.pos;
+    buf[p++] = 0x32;
+    buf[p++] = kvLen;
+    for (let i = 0; i < keyField.length; i++) buf[p++] = keyField[i]!;
+    buf[p++] = 0x12;
+    buf[p++] = anyLen;
+    buf[p++] = 0x0a;
+    buf[p++] = valueLen;
+    let n = seq;
+    for (let i = digits - 1; i >= 0; i--) {
+      buf[p + i] = 0x30 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    p += digits;
+    for (let i = 0; i < tailBytes.length; i++) buf[p++] = tailBytes[i]!;
+    w.pos = p;
+    return true;
   }
 
   private writeSpanContext(w: Writer, sc: SpanContext): void {

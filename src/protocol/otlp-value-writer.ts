@@ -41,6 +41,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 const MAX_CACHED_KEYS = 4096;
 /** A repeated string KeyValue longer than this is written each time, not kept. */
 const MAX_REPEAT_BYTES = 256;
+/** After this many changed values in a row, a name's values are no longer compared... */
+const GIVE_UP_AFTER_MISSES = 8;
+/** ...except once every RETRY_EVERY + 1 records (a power of two, minus one). */
+const RETRY_EVERY = 255;
 
 /** What is known of one attribute name: its key field bytes, and its last string value with that KeyValue. */
 interface KeyEntry {
@@ -51,6 +55,8 @@ interface KeyEntry {
   last: string | undefined;
   /** The whole record-attribute KeyValue for `last`, once it was written twice in a row. */
   kv: Uint8Array | undefined;
+  /** Records in a row whose value differed from the one before. */
+  misses: number;
 }
 
 export class OtlpValueWriter {
@@ -72,7 +78,7 @@ export class OtlpValueWriter {
   private entry(key: string): KeyEntry {
     let e = this.keys.get(key);
     if (e === undefined) {
-      e = { key, field: stringField(0x0a, key), last: undefined, kv: undefined };
+      e = { key, field: stringField(0x0a, key), last: undefined, kv: undefined, misses: 0 };
       // Bounded: past MAX_CACHED_KEYS a new name is encoded each time it comes.
       if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, e);
     }
@@ -86,9 +92,10 @@ export class OtlpValueWriter {
 
   /**
    * A record's attribute map, as KeyValues under `tag` (0x32 in a LogRecord);
-   * undefined and null values are left out. Throws UnwritableValueError.
+   * undefined and null values are left out, and `skip` (the caller writes it
+   * itself). Throws UnwritableValueError.
    */
-  attributes(w: Writer, tag: number, attrs: Record<string, unknown>): void {
+  attributes(w: Writer, tag: number, attrs: Record<string, unknown>, skip?: string): void {
     const shape = this.shape;
     let i = 0;
     for (const k in attrs) {
@@ -99,7 +106,7 @@ export class OtlpValueWriter {
         shape[i] = e;
       }
       i++;
-      if (v === undefined || v === null) continue;
+      if (v === undefined || v === null || k === skip) continue;
       if (typeof v === 'string') this.repeatable(w, tag, e, v);
       else this.entryValue(w, tag, e, v, 0);
     }
@@ -172,13 +179,22 @@ export class OtlpValueWriter {
    * the second time it was seen in a row.
    */
   private repeatable(w: Writer, tag: number, e: KeyEntry, v: string): void {
+    if (e.misses >= GIVE_UP_AFTER_MISSES && (++e.misses & RETRY_EVERY) !== 0) {
+      // A name whose value changes record after record (a record key, a request
+      // id): comparing would cost more than it saves (a comparison of two freshly
+      // concatenated strings flattens both), so it is only retried now and then.
+      this.stringKeyValue(w, tag, e.field, v);
+      return;
+    }
     if (e.last !== v) {
       // A new value (or the first): not worth a copy until it repeats.
       e.last = v;
       e.kv = undefined;
+      e.misses++;
       this.stringKeyValue(w, tag, e.field, v);
       return;
     }
+    e.misses = 0;
     const kv = e.kv;
     if (kv !== undefined && kv[0] === tag) {
       writeRaw(w, kv);

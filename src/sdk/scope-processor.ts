@@ -22,6 +22,7 @@ import {
   RESERVED_PREFIX,
 } from '../protocol/attributes.js';
 import { LeanLogRecord, RECORD_FACTS, RECORD_SCOPE } from './internal/lean-record.js';
+import { KEY_SEQ, KEY_TAIL, KEY_TEXT } from '../protocol/key-stamp.js';
 import { factsOf, type ScopeFacts } from './internal/scope-facts.js';
 import { getScope } from './internal/scope-key.js';
 import type { Scope } from './scope.js';
@@ -71,7 +72,7 @@ export class DistlogLogRecordProcessor implements LogRecordProcessor {
         facts = factsOf(ctx);
       }
       if (scope !== undefined || facts?.kind !== undefined) {
-        if (record instanceof LeanLogRecord) stamp(attrs, scope, facts);
+        if (record instanceof LeanLogRecord) stamp(record, attrs, scope, facts);
         else stampVia(record, scope, facts);
       }
     } catch {
@@ -97,12 +98,18 @@ export class DistlogLogRecordProcessor implements LogRecordProcessor {
 
 /**
  * Writes the reserved attributes of a record of `scope` straight into its
- * attribute map (a LeanLogRecord's, whose values are known valid).
+ * attribute map (a LeanLogRecord's, whose values are known valid), and the key
+ * in parts beside them for the OTLP writer.
  */
-function stamp(attrs: Record<string, unknown>, scope: Scope | undefined, facts: ScopeFacts | undefined): void {
+function stamp(record: LeanLogRecord, attrs: Record<string, unknown>, scope: Scope | undefined, facts: ScopeFacts | undefined): void {
   if (scope !== undefined) {
     const seq = scope.nextSeq();
-    attrs[ATTR_KEY] = `${seq}@${scope.keyTail}`;
+    const tail = scope.keyTail;
+    const key = `${seq}@${tail}`;
+    attrs[ATTR_KEY] = key;
+    record[KEY_TEXT] = key;
+    record[KEY_SEQ] = seq;
+    record[KEY_TAIL] = tail;
     attrs[ATTR_SEQ] = seq;
     attrs[ATTR_PATH] = scope.path;
     const data = scope.data;
