@@ -124,7 +124,8 @@ const timed: Contender[] = contenders.map((c) => ({
     return n;
   },
 }));
-const results = await interleave(timed, ROUNDS);
+console.log(machineLine().replace('machine:', 'before the rounds:'));
+const results = await interleave(timed, ROUNDS); // prints the load after the rounds
 const cpuMedian = (name: string): number | undefined => {
   const us = cpu.get(name);
   return us === undefined ? undefined : [...us].sort((a, b) => a - b)[us.length >> 1];
@@ -148,7 +149,6 @@ if (s('distlog') && s('pino sync')) {
     console.log(`${ratioLine(`distlog / ${peer.replace('otlp-transformer', 'serializer')}`, s('distlog')!, s(peer)!)}; by CPU ${cpuRatio.toFixed(2)}x${note}`);
   }
 }
-console.log(machineLine().replace('machine:', 'after the rounds:'));
 const [pipeline] = handle.stats();
 console.log(`distlog wire bytes/record ${(nullTransport.bytes / Math.max(1, exporter.stats().sentRecords)).toFixed(1)}; otel ${(otelNull.bytes / Math.max(1, N * ROUNDS)).toFixed(1)}; dropped ${pipeline!.dropped}`);
 
