@@ -128,9 +128,15 @@ export class OtlpBatchEncoder {
     const w = this.w;
     if (this.msgRecords > 0) {
       writeRaw(w, this.envelope.template);
-      const payload = w.finish();
+      let payload: Buffer;
+      if (w.buf.length > KEEP_SCRATCH_BYTES) {
+        payload = w.finish();
+        this.w = new Writer();
+      } else {
+        // A full batch takes the scratch buffer itself (no copy); see Writer.take.
+        payload = w.take();
+      }
       const n = this.msgRecords;
-      if (w.buf.length > KEEP_SCRATCH_BYTES) this.w = new Writer();
       this.msgRecords = 0;
       sink.message(payload, n);
     }

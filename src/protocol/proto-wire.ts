@@ -56,6 +56,25 @@ export class Writer {
     return out;
   }
 
+  /**
+   * The written bytes, the caller's to keep, like finish(); then the writer starts
+   * over. When they fill at least half the buffer (a full batch), the buffer
+   * itself is handed over and a fresh one of the same size takes its place: no
+   * copy, and at most twice the bytes held. A small result is copied out.
+   */
+  take(): Buffer {
+    const n = this.pos;
+    this.pos = 0;
+    if (n * 2 < this.buf.length) {
+      const out = Buffer.allocUnsafe(n);
+      this.buf.copy(out, 0, 0, n);
+      return out;
+    }
+    const out = this.buf.subarray(0, n);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    return out;
+  }
+
   byte(b: number): void {
     this.ensure(1);
     this.buf[this.pos++] = b;
