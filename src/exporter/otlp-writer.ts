@@ -123,14 +123,13 @@ export class OtlpRecordWriter {
    * make a short key (the attribute is then written as it is).
    */
   private writeStampedKey(w: Writer, seq: number | undefined, tail: string | undefined): boolean {
-    if (seq === undefined || tail === undefined || !(seq >= 0 && seq <= 0xffffffff && Number.isInteger(seq))) return false;
+    if (seq === undefined || tail === undefined || !(seq >= 0 && seq <= 0x7fffffff && (seq | 0) === seq)) return false;
     if (tail !== this.lastTail) {
       this.lastTail = tail;
       this.lastTailBytes = Buffer.from(`@${tail}`, 'utf8');
     }
     const tailBytes = this.lastTailBytes!;
-    let digits = 1;
-    for (let n = seq; n >= 10; n = Math.floor(n / 10)) digits++;
+    const digits = decimalDigits(seq);
     const valueLen = digits + tailBytes.length;
     const keyField = this.keyKeyField;
     const anyLen = 2 + valueLen;
@@ -146,11 +145,14 @@ export class OtlpRecordWriter {
     buf[p++] = anyLen;
     buf[p++] = 0x0a;
     buf[p++] = valueLen;
+    // int32 division by a constant: a multiply, not a float division.
     let n = seq;
-    for (let i = digits - 1; i >= 0; i--) {
-      buf[p + i] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
+    for (let i = digits - 1; i > 0; i--) {
+      const q = (n / 10) | 0;
+      buf[p + i] = 0x30 + n - q * 10;
+      n = q;
     }
+    buf[p] = 0x30 + n;
     p += digits;
     for (let i = 0; i < tailBytes.length; i++) buf[p++] = tailBytes[i]!;
     w.pos = p;
@@ -198,4 +200,18 @@ export class OtlpRecordWriter {
       throw err;
     }
   }
+}
+
+/** Decimal digits of a non-negative int32. */
+function decimalDigits(n: number): number {
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  if (n < 1000) return 3;
+  if (n < 10000) return 4;
+  if (n < 100000) return 5;
+  if (n < 1000000) return 6;
+  if (n < 10000000) return 7;
+  if (n < 100000000) return 8;
+  if (n < 1000000000) return 9;
+  return 10;
 }
