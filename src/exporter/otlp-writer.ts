@@ -49,6 +49,8 @@ export class OtlpRecordWriter {
   private lastSpanId = '';
   private lastFlags = -1;
   private lastSpanBytes: Uint8Array | undefined;
+  private lastSeverityText: string | undefined;
+  private lastSeverityBytes: Uint8Array | undefined;
   /** `KeyValue.key` of distlog.key, and the last key tail with its bytes (`@<tail>`). */
   private readonly keyKeyField = this.values.keyField(ATTR_KEY);
   private lastTail: string | undefined;
@@ -75,7 +77,13 @@ export class OtlpRecordWriter {
     }
     const text = r.severityText;
     if (text !== undefined) {
-      const cached = this.severityTexts.get(text);
+      // Mostly the same text record after record: remembered without a Map lookup.
+      let cached = this.lastSeverityBytes;
+      if (text !== this.lastSeverityText) {
+        cached = this.severityTexts.get(text);
+        this.lastSeverityText = text;
+        this.lastSeverityBytes = cached;
+      }
       if (cached !== undefined) writeRaw(w, cached);
       else {
         w.byte(0x1a);
