@@ -25,7 +25,7 @@ import type { SpanContext } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ATTR_KEY } from '../protocol/attributes.js';
 import { KEY_SEQ, KEY_TAIL, KEY_TEXT, type KeyStamped } from '../protocol/key-stamp.js';
-import { OtlpValueWriter, UnwritableValueError, writeRaw } from '../protocol/otlp-value-writer.js';
+import { copyInto, OtlpValueWriter, UnwritableValueError, writeRaw } from '../protocol/otlp-value-writer.js';
 import type { Writer } from '../protocol/proto-wire.js';
 import { BytesCache, idField, shortStringField, writeHrTimePair } from './otlp-bytes.js';
 
@@ -148,7 +148,7 @@ export class OtlpRecordWriter {
     let p = w.pos;
     buf[p++] = 0x32;
     buf[p++] = kvLen;
-    for (let i = 0; i < keyField.length; i++) buf[p++] = keyField[i]!;
+    p = copyInto(buf, p, keyField);
     buf[p++] = 0x12;
     buf[p++] = anyLen;
     buf[p++] = 0x0a;
@@ -162,7 +162,7 @@ export class OtlpRecordWriter {
     }
     buf[p] = 0x30 + n;
     p += digits;
-    for (let i = 0; i < tailBytes.length; i++) buf[p++] = tailBytes[i]!;
+    p = copyInto(buf, p, tailBytes);
     w.pos = p;
     return true;
   }
