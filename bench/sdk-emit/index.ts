@@ -18,7 +18,8 @@
  * Rounds are interleaved (bench/lib/rounds.ts); ratios are against pino measured in
  * the same rounds. Target (issue 8): distlog >= 2x pino sync.
  *
- *   node --import tsx bench/sdk-emit/index.ts      (BENCH_N, BENCH_ROUNDS to resize)
+ *   node --import tsx bench/sdk-emit/index.ts      (BENCH_N, BENCH_ROUNDS, BENCH_CHUNK to resize)
+ *   node --import tsx bench/sdk-emit/stages.ts     (the cost split by stage, and the OTel floor)
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/sdk-emit/index.ts --only distlog
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -29,38 +30,14 @@ import { format } from 'node:util';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import pino from 'pino';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
-import { ZmqLogRecordExporter, type CloseReport, type MessageTransport, type OutgoingMessage } from '../../src/exporter/index.js';
-import { interleave, ratioLine, type Contender } from '../lib/rounds.js';
+import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
+import { NullTransport } from './null-transport.js';
+import { interleave, machineLine, ratioLine, type Contender } from '../lib/rounds.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CHUNK = 2_000;
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 2_000);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-
-/** Takes every message at once (stamping it as the real one does), keeps nothing. */
-class NullTransport implements MessageTransport {
-  readonly reachable = true;
-  readonly pending = 0;
-  sentMessages = 0;
-  bytes = 0;
-  private records = 0;
-  send(m: OutgoingMessage): void {
-    m.stamp(this.sentMessages + 1, this.records);
-    this.sentMessages++;
-    this.records += m.records;
-    this.bytes += m.frames[1].byteLength;
-    m.done(undefined);
-  }
-  whenIdle(): Promise<void> {
-    return Promise.resolve();
-  }
-  whenDrained(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-  close(): CloseReport {
-    return { lostRecords: 0, lostMessages: 0, inDoubtRecords: 0, inDoubtMessages: 0 };
-  }
-}
 
 /** OTel's own OTLP serialization, bytes discarded. */
 class SerializingNullExporter implements LogRecordExporter {
@@ -147,17 +124,30 @@ const timed: Contender[] = contenders.map((c) => ({
     return n;
   },
 }));
-const results = await interleave(timed, ROUNDS);
+console.log(machineLine().replace('machine:', 'before the rounds:'));
+const results = await interleave(timed, ROUNDS); // prints the load after the rounds
+const cpuMedian = (name: string): number | undefined => {
+  const us = cpu.get(name);
+  return us === undefined ? undefined : [...us].sort((a, b) => a - b)[us.length >> 1];
+};
 for (const [name, us] of cpu) {
   const sorted = [...us].sort((a, b) => a - b);
-  console.log(`${name.padEnd(24)} CPU ${sorted[sorted.length >> 1]!.toFixed(2)} µs/record (median; min ${sorted[0]!.toFixed(2)})`);
+  console.log(`${name.padEnd(24)} CPU ${sorted[sorted.length >> 1]!.toFixed(2)} µs/record (median; min ${sorted[0]!.toFixed(2)}, max ${sorted[sorted.length - 1]!.toFixed(2)})`);
 }
 const s = (name: string) => results.get(name);
 if (s('distlog') && s('pino sync')) {
   console.log('');
-  console.log(ratioLine('distlog / pino sync', s('distlog')!, s('pino sync')!) + '   (target >= 2x)');
-  console.log(ratioLine('distlog / pino buffered', s('distlog')!, s('pino buffered')!));
-  console.log(ratioLine('distlog / otel + transformer', s('distlog')!, s('otel + otlp-transformer')!));
+  const peers: Array<[string, string]> = [
+    ['pino sync', '   (target >= 2x)'],
+    ['pino buffered', ''],
+    ['otel + otlp-transformer', ''],
+  ];
+  for (const [peer, note] of peers) {
+    if (!s(peer)) continue;
+    // Rates (wall clock), and the same ratio by CPU time per record (steadier under load).
+    const cpuRatio = cpuMedian(peer)! / cpuMedian('distlog')!;
+    console.log(`${ratioLine(`distlog / ${peer.replace('otlp-transformer', 'serializer')}`, s('distlog')!, s(peer)!)}; by CPU ${cpuRatio.toFixed(2)}x${note}`);
+  }
 }
 const [pipeline] = handle.stats();
 console.log(`distlog wire bytes/record ${(nullTransport.bytes / Math.max(1, exporter.stats().sentRecords)).toFixed(1)}; otel ${(otelNull.bytes / Math.max(1, N * ROUNDS)).toFixed(1)}; dropped ${pipeline!.dropped}`);

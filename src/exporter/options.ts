@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Encoding } from '../protocol/index.js';
 import type { SystemCode } from '../protocol/log-entry.js';
-import { DEFAULT_ENDPOINT } from '../protocol/endpoint.js';
+import { DEFAULT_ENDPOINT, ENDPOINT_HINT, isEndpoint } from '../protocol/endpoint.js';
+import { isSystemCode } from '../protocol/names.js';
 
 /**
  * The encoding written when none is given: OTLP protobuf, the binary encoding
@@ -119,12 +120,10 @@ export function resolveOptions(options: ZmqExporterOptions = {}): ResolvedZmqExp
   for (const e of endpoints) {
     // ZeroMQ's own message for a bad address ("Invalid argument") says nothing
     // about which one; check the shape here so the error names it.
-    if (typeof e !== 'string' || !/^(tcp|ipc|inproc):\/\/.+/.test(e)) {
-      errors.push(`endpoint: "${String(e)}" is not a ZeroMQ address like tcp://127.0.0.1:5010`);
-    }
+    if (!isEndpoint(e)) errors.push(`endpoint: "${String(e)}" is not a ZeroMQ address (${ENDPOINT_HINT})`);
   }
   const system = options.system ?? DEFAULT_SYSTEM;
-  if (system !== 'T' && system !== 'S' && system !== 'P') errors.push(`system: "${String(system)}" is not T, S or P`);
+  if (!isSystemCode(system)) errors.push(`system: "${String(system)}" is not T, S or P`);
   const encoding = options.encoding ?? DEFAULT_ENCODING;
   if (typeof encoding !== 'string' || encoding.length !== 1) errors.push(`encoding: "${String(encoding)}" is not an encoding letter`);
 

@@ -5,6 +5,9 @@
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { Writer } from '../protocol/proto-wire.js';
+import { writeRaw } from '../protocol/otlp-value-writer.js';
+
+export { writeRaw };
 
 const TWO_32 = 4294967296;
 
@@ -30,7 +33,7 @@ export class BytesCache {
 }
 
 /** `tag, length, utf8` of a short string field, or undefined when it is not worth caching. */
-export function stringField(tag: number, s: string): Uint8Array | undefined {
+export function shortStringField(tag: number, s: string): Uint8Array | undefined {
   if (s.length > 120) return undefined;
   const utf8 = Buffer.from(s, 'utf8');
   if (utf8.length > 127) return undefined;
@@ -65,25 +68,27 @@ export function idField(tag: number, hex: string, n: number): Uint8Array | undef
   return any === 0 ? undefined : out;
 }
 
-/** Copies ready bytes (a cached field) into the writer. */
-export function writeRaw(w: Writer, b: Uint8Array): void {
-  const n = b.length;
-  w.ensure(n);
+/**
+ * time_unix_nano (field 1) and observed_time_unix_nano (field 11), both fixed64
+ * nanoseconds of an HrTime [s, ns], exact without BigInt or decimal strings.
+ */
+export function writeHrTimePair(w: Writer, time: HrTime, observed: HrTime): void {
+  w.ensure(18);
   const buf = w.buf;
-  let pos = w.pos;
-  if (n <= 32) {
-    for (let i = 0; i < n; i++) buf[pos++] = b[i]!;
+  const p = w.pos;
+  buf[p] = 0x09;
+  fixed64At(buf, p + 1, time[0], time[1]);
+  buf[p + 9] = 0x59;
+  if (observed === time || (observed[0] === time[0] && observed[1] === time[1])) {
+    // Same instant (distlog's own records share one HrTime): copy the 8 bytes.
+    for (let i = 1; i < 9; i++) buf[p + 9 + i] = buf[p + i]!;
   } else {
-    buf.set(b, pos);
-    pos += n;
+    fixed64At(buf, p + 10, observed[0], observed[1]);
   }
-  w.pos = pos;
+  w.pos = p + 18;
 }
 
-/** fixed64 nanoseconds of an HrTime [s, ns], exact without BigInt or decimal strings. */
-export function writeHrTime(w: Writer, tag: number, t: HrTime): void {
-  const s = t[0];
-  const ns = t[1];
+function fixed64At(buf: Uint8Array, p: number, s: number, ns: number): void {
   // value = s*1e9 + ns = A*2^16 + B, with A = floor(s/2^16)*1e9 and B = (s mod 2^16)*1e9 + ns;
   // every term stays below 2^53.
   const sH = Math.floor(s / 65536);
@@ -93,8 +98,15 @@ export function writeHrTime(w: Writer, tag: number, t: HrTime): void {
   let lo = (A - aH * 65536) * 65536 + B;
   const carry = Math.floor(lo / TWO_32);
   lo -= carry * TWO_32;
-  w.byte(tag);
-  w.fixed64(lo, aH + carry);
+  const hi = aH + carry;
+  buf[p] = lo & 0xff;
+  buf[p + 1] = (lo >>> 8) & 0xff;
+  buf[p + 2] = (lo >>> 16) & 0xff;
+  buf[p + 3] = lo >>> 24;
+  buf[p + 4] = hi & 0xff;
+  buf[p + 5] = (hi >>> 8) & 0xff;
+  buf[p + 6] = (hi >>> 16) & 0xff;
+  buf[p + 7] = hi >>> 24;
 }
 
 /**

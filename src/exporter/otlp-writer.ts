@@ -4,11 +4,14 @@
  * here, and the collector makes the LogEntry when it decodes).
  *
  * What makes it cheap, per record (bench/codec, bench/sdk-emit):
- * - attribute keys and severity texts are UTF-8 encoded once and cached as ready
- *   `KeyValue.key` bytes (keys repeat in every record);
- * - trace and span ids are converted from hex once per id (cached by the id string:
- *   every record of a scope shares them);
- * - HrTime goes to fixed64 with exact double arithmetic, no decimal strings.
+ * - attributes go through the shared OtlpValueWriter (src/protocol/otlp-value-writer.ts):
+ *   keys UTF-8 encoded once, short strings and small integers written with their
+ *   lengths known up front, values that repeat under a name copied as ready bytes;
+ * - severity texts are cached as ready field bytes;
+ * - trace id, span id and flags are converted from hex once per scope (every record
+ *   of a scope shares its SpanContext object) and copied as one run of bytes;
+ * - HrTime goes to fixed64 with exact double arithmetic, no decimal strings, both
+ *   times in one go.
  *
  * Attributes go out as the SDK record holds them: the ScopeProcessor already
  * stamped the `distlog.*` facts (src/protocol/attributes.ts), which the collector's
@@ -20,8 +23,11 @@
  */
 import type { SpanContext } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ATTR_KEY } from '../protocol/attributes.js';
+import { KEY_SEQ, KEY_TAIL, KEY_TEXT, type KeyStamped } from '../protocol/key-stamp.js';
+import { copyInto, OtlpValueWriter, UnwritableValueError, writeRaw } from '../protocol/otlp-value-writer.js';
 import type { Writer } from '../protocol/proto-wire.js';
-import { BytesCache, idField, stringField, writeHrTime, writeRaw } from './otlp-bytes.js';
+import { BytesCache, idField, shortStringField, writeHrTimePair } from './otlp-bytes.js';
 
 /** Deepest nesting of arrays/maps written; deeper values make the record unencodable (dropped and counted). */
 export const MAX_VALUE_DEPTH = 64;
@@ -31,48 +37,39 @@ export class UnencodableRecordError extends Error {
   override readonly name = 'UnencodableRecordError';
 }
 
-/** Attribute names whose repeat values are remembered, at most. */
-const MAX_CACHED_NAMES = 4096;
-
-interface StringAttrEntry {
-  keyField: Uint8Array | undefined;
-  /** The value last written under this name. */
-  last: string | undefined;
-  /** The whole KeyValue for `last`, once it was seen twice in a row. */
-  kv: Uint8Array | undefined;
-}
-
 export class OtlpRecordWriter {
-  /** `KeyValue.key` field bytes per attribute name. */
-  private readonly keys = new BytesCache((k) => stringField(0x0a, k));
+  /** AnyValue / KeyValue / attributes: the writer shared with encodeOtlp. */
+  readonly values = new OtlpValueWriter({ taggedValues: false, maxDepth: MAX_VALUE_DEPTH });
   /** `LogRecord.severity_text` field bytes. */
-  private readonly severityTexts = new BytesCache((t) => stringField(0x1a, t));
+  private readonly severityTexts = new BytesCache((t) => shortStringField(0x1a, t));
   private readonly traceIds = new BytesCache((id) => idField(0x4a, id, 16));
   private readonly spanIds = new BytesCache((id) => idField(0x52, id, 8));
-  private readonly stringAttrs = new Map<string, StringAttrEntry>();
   private lastSpanContext: SpanContext | undefined;
   private lastTraceId = '';
   private lastSpanId = '';
   private lastFlags = -1;
   private lastSpanBytes: Uint8Array | undefined;
+  private lastSeverityText: string | undefined;
+  private lastSeverityBytes: Uint8Array | undefined;
+  /** `KeyValue.key` of distlog.key, and the last key tail with its bytes (`@<tail>`). */
+  private readonly keyKeyField = this.values.keyField(ATTR_KEY);
+  private lastTail: string | undefined;
+  private lastTailBytes: Uint8Array | undefined;
 
   /** Writes the content of one LogRecord (without its own tag and length). Throws UnencodableRecordError. */
   writeRecord(w: Writer, r: ReadableLogRecord): void {
-    const time = r.hrTime;
-    const timeAt = w.pos;
-    writeHrTime(w, 0x09, time);
-    const observed = r.hrTimeObserved ?? time;
-    // Always written: a Collector shows 1970 for a record without it.
-    if (observed === time || (observed[0] === time[0] && observed[1] === time[1])) {
-      // Same instant (distlog's own records share one HrTime): copy the 8 bytes.
-      w.ensure(9);
-      const buf = w.buf;
-      buf[w.pos] = 0x59;
-      buf.copyWithin(w.pos + 1, timeAt + 1, timeAt + 9);
-      w.pos += 9;
-    } else {
-      writeHrTime(w, 0x59, observed);
+    try {
+      this.writeFields(w, r);
+    } catch (err) {
+      if (err instanceof UnwritableValueError) throw new UnencodableRecordError(err.message);
+      throw err;
     }
+  }
+
+  private writeFields(w: Writer, r: ReadableLogRecord): void {
+    // time_unix_nano and observed_time_unix_nano (always written: a Collector
+    // shows 1970 for a record without it), both fixed64, in one go.
+    writeHrTimePair(w, r.hrTime, r.hrTimeObserved ?? r.hrTime);
     const sev = r.severityNumber;
     if (sev !== undefined && sev > 0) {
       w.byte(0x10);
@@ -80,7 +77,13 @@ export class OtlpRecordWriter {
     }
     const text = r.severityText;
     if (text !== undefined) {
-      const cached = this.severityTexts.get(text);
+      // Mostly the same text record after record: remembered without a Map lookup.
+      let cached = this.lastSeverityBytes;
+      if (text !== this.lastSeverityText) {
+        cached = this.severityTexts.get(text);
+        this.lastSeverityText = text;
+        this.lastSeverityBytes = cached;
+      }
       if (cached !== undefined) writeRaw(w, cached);
       else {
         w.byte(0x1a);
@@ -95,16 +98,18 @@ export class OtlpRecordWriter {
         w.byte(0x0a);
         w.string(body);
       } else {
-        this.writeAnyValue(w, body, 0);
+        this.values.anyValue(w, body, 0);
       }
       w.join(at);
     }
     const attrs = r.attributes as Record<string, unknown>;
-    for (const k in attrs) {
-      const v = attrs[k];
-      if (v === undefined || v === null) continue;
-      if (typeof v === 'string') this.writeStringAttribute(w, k, v);
-      else this.writeKeyValue(w, 0x32, k, v, 0);
+    const stamped = r as KeyStamped;
+    const keyText = stamped[KEY_TEXT];
+    // The key in parts, while the attribute is still the string the SDK stamped.
+    if (keyText !== undefined && attrs[ATTR_KEY] === keyText && this.writeStampedKey(w, stamped[KEY_SEQ], stamped[KEY_TAIL])) {
+      this.values.attributes(w, 0x32, attrs, ATTR_KEY);
+    } else {
+      this.values.attributes(w, 0x32, attrs);
     }
     const dropped = r.droppedAttributesCount;
     if (dropped > 0) {
@@ -120,6 +125,48 @@ export class OtlpRecordWriter {
     }
   }
 
+  /**
+   * `distlog.key` = `<seq>@<tail>` as a KeyValue from its parts: the seq's digits
+   * and the tail's bytes, encoded once per scope. False when the parts do not
+   * make a short key (the attribute is then written as it is).
+   */
+  private writeStampedKey(w: Writer, seq: number | undefined, tail: string | undefined): boolean {
+    if (seq === undefined || tail === undefined || !(seq >= 0 && seq <= 0x7fffffff && (seq | 0) === seq)) return false;
+    if (tail !== this.lastTail) {
+      this.lastTail = tail;
+      this.lastTailBytes = Buffer.from(`@${tail}`, 'utf8');
+    }
+    const tailBytes = this.lastTailBytes!;
+    const digits = decimalDigits(seq);
+    const valueLen = digits + tailBytes.length;
+    const keyField = this.keyKeyField;
+    const anyLen = 2 + valueLen;
+    const kvLen = keyField.length + 2 + anyLen;
+    if (kvLen >= 0x80) return false;
+    w.ensure(kvLen + 2);
+    const buf = w.buf;
+    let p = w.pos;
+    buf[p++] = 0x32;
+    buf[p++] = kvLen;
+    p = copyInto(buf, p, keyField);
+    buf[p++] = 0x12;
+    buf[p++] = anyLen;
+    buf[p++] = 0x0a;
+    buf[p++] = valueLen;
+    // int32 division by a constant: a multiply, not a float division.
+    let n = seq;
+    for (let i = digits - 1; i > 0; i--) {
+      const q = (n / 10) | 0;
+      buf[p + i] = 0x30 + n - q * 10;
+      n = q;
+    }
+    buf[p] = 0x30 + n;
+    p += digits;
+    p = copyInto(buf, p, tailBytes);
+    w.pos = p;
+    return true;
+  }
+
   private writeSpanContext(w: Writer, sc: SpanContext): void {
     // Every record of a scope carries the same SpanContext object: its three
     // fields are written as one copy of bytes made once.
@@ -131,12 +178,17 @@ export class OtlpRecordWriter {
     let bytes: Uint8Array | undefined;
     if (trace !== undefined) {
       const span = this.spanIds.get(sc.spanId);
-      // flags (fixed32): the W3C trace flags, as OTel's own exporters write them.
-      const out = Buffer.allocUnsafe(5 + trace.length + (span?.length ?? 0));
-      out[0] = 0x45;
-      out.writeUInt32LE(sc.traceFlags & 0xff, 1);
-      out.set(trace, 5);
-      if (span !== undefined) out.set(span, 5 + trace.length);
+      // flags (fixed32): the W3C trace flags, as OTel's own exporters write them;
+      // 0 is proto3's default, left out as OTel's serializer does.
+      const flags = sc.traceFlags & 0xff;
+      const head = flags === 0 ? 0 : 5;
+      const out = Buffer.allocUnsafe(head + trace.length + (span?.length ?? 0));
+      if (head > 0) {
+        out[0] = 0x45;
+        out.writeUInt32LE(flags, 1);
+      }
+      out.set(trace, head);
+      if (span !== undefined) out.set(span, head + trace.length);
       bytes = out;
     } // else: not a valid trace id, the record has no trace context
     this.lastSpanContext = sc;
@@ -147,136 +199,27 @@ export class OtlpRecordWriter {
     if (bytes !== undefined) writeRaw(w, bytes);
   }
 
-  /**
-   * A string attribute. Values that repeat record after record under one name
-   * (the scope's path, a request's user id) are written as one copy of the whole
-   * KeyValue, made the second time the value is seen in a row.
-   */
-  private writeStringAttribute(w: Writer, key: string, v: string): void {
-    let e = this.stringAttrs.get(key);
-    if (e === undefined) {
-      e = { keyField: stringField(0x0a, key), last: undefined, kv: undefined };
-      if (this.stringAttrs.size < MAX_CACHED_NAMES) this.stringAttrs.set(key, e);
-    }
-    if (e.last === v) {
-      if (e.kv !== undefined) {
-        writeRaw(w, e.kv);
-        return;
-      }
-    } else {
-      e.last = v;
-      e.kv = undefined;
-      // A value seen once is not worth a copy yet.
-      this.writeStringKeyValue(w, e.keyField, key, v);
-      return;
-    }
-    const start = w.pos;
-    this.writeStringKeyValue(w, e.keyField, key, v);
-    if (w.pos - start <= 256) e.kv = Buffer.from(w.buf.subarray(start, w.pos));
-  }
-
-  private writeStringKeyValue(w: Writer, keyField: Uint8Array | undefined, key: string, v: string): void {
-    w.byte(0x32);
-    const kv = w.fork();
-    if (keyField !== undefined) writeRaw(w, keyField);
-    else {
-      w.byte(0x0a);
-      w.string(key);
-    }
-    w.byte(0x12);
-    const val = w.fork();
-    w.byte(0x0a);
-    w.string(v);
-    w.join(val);
-    w.join(kv);
-  }
-
-  /** KeyValue{key=1, value=2} under `tag` (0x32 in a LogRecord, 0x0a in a Resource / scope / map). */
+  /** KeyValue{key=1, value=2} under `tag` (0x0a in a Resource / scope / map, 0x1a in a scope's attributes). */
   writeKeyValue(w: Writer, tag: number, key: string, v: unknown, depth: number): void {
-    w.byte(tag);
-    const kv = w.fork();
-    const k = this.keys.get(key);
-    if (k !== undefined) writeRaw(w, k);
-    else {
-      w.byte(0x0a);
-      w.string(key);
+    try {
+      this.values.keyValue(w, tag, key, v, depth);
+    } catch (err) {
+      if (err instanceof UnwritableValueError) throw new UnencodableRecordError(err.message);
+      throw err;
     }
-    w.byte(0x12);
-    const val = w.fork();
-    this.writeAnyValue(w, v, depth);
-    w.join(val);
-    w.join(kv);
   }
+}
 
-  /** AnyValue content: string=1, bool=2, int=3, double=4, array=5, kvlist=6, bytes=7. */
-  writeAnyValue(w: Writer, v: unknown, depth: number): void {
-    switch (typeof v) {
-      case 'string':
-        w.byte(0x0a);
-        w.string(v);
-        return;
-      case 'number':
-        if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
-          w.byte(0x18);
-          w.int64(v);
-        } else {
-          w.byte(0x21);
-          w.double(v);
-        }
-        return;
-      case 'boolean':
-        w.byte(0x10);
-        w.byte(v ? 1 : 0);
-        return;
-      case 'bigint':
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-          throw new UnencodableRecordError(`a bigint value (${v}) does not fit an OTLP int64 exactly enough`);
-        }
-        w.byte(0x18);
-        w.int64(Number(v));
-        return;
-      case 'object': {
-        if (v === null) return; // empty AnyValue
-        if (depth >= MAX_VALUE_DEPTH) {
-          throw new UnencodableRecordError(`a value is nested deeper than ${MAX_VALUE_DEPTH} levels (or refers to itself)`);
-        }
-        if (v instanceof Uint8Array) {
-          w.byte(0x3a);
-          w.bytes(v);
-          return;
-        }
-        if (Array.isArray(v)) {
-          w.byte(0x2a);
-          const arr = w.fork();
-          for (let i = 0; i < v.length; i++) {
-            const item: unknown = v[i];
-            w.byte(0x0a);
-            const at = w.fork();
-            if (item !== undefined && typeof item !== 'function' && typeof item !== 'symbol') this.writeAnyValue(w, item, depth + 1);
-            w.join(at);
-          }
-          w.join(arr);
-          return;
-        }
-        const toJSON = (v as { toJSON?: unknown }).toJSON;
-        if (typeof toJSON === 'function') {
-          // A Date or similar: what JSON.stringify would write (OTel's own transformer drops it).
-          this.writeAnyValue(w, toJSON.call(v), depth + 1);
-          return;
-        }
-        w.byte(0x32);
-        const list = w.fork();
-        const obj = v as Record<string, unknown>;
-        for (const k in obj) {
-          const item = obj[k];
-          if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-          this.writeKeyValue(w, 0x0a, k, item, depth + 1);
-        }
-        w.join(list);
-        return;
-      }
-      default:
-        return; // undefined, function, symbol: an empty AnyValue
-    }
-  }
+/** Decimal digits of a non-negative int32. */
+function decimalDigits(n: number): number {
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  if (n < 1000) return 3;
+  if (n < 10000) return 4;
+  if (n < 100000) return 5;
+  if (n < 1000000) return 6;
+  if (n < 10000000) return 7;
+  if (n < 100000000) return 8;
+  if (n < 1000000000) return 9;
+  return 10;
 }

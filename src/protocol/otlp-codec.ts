@@ -60,7 +60,7 @@
  * entries as immutable. Decoded maps have no Object.prototype in their chain: a `__proto__` key is data.
  */
 import { Writer, decimalToU64 } from './proto-wire.js';
-import { taggedBytes, taggedInt } from './tagged-values.js';
+import { OtlpValueWriter, writeRaw } from './otlp-value-writer.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
 import {
   ATTR_DURATION_MS, ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE,
@@ -101,96 +101,23 @@ function writeHexBytes(w: Writer, tag: number, hex: string): void {
   w.pos = pos;
 }
 
+/**
+ * AnyValue / KeyValue writer shared with the exporter (otlp-value-writer.ts).
+ * LogEntry holds bytes and big integers as tagged objects; entries come from
+ * decoders that bound their depth, so no depth bound of its own here.
+ */
+const values = new OtlpValueWriter({ taggedValues: true, maxDepth: Infinity });
+
 function writeAnyValue(w: Writer, v: unknown): void {
-  switch (typeof v) {
-    case 'string':
-      w.byte(0x0a);
-      w.string(v);
-      return;
-    case 'number':
-      if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
-        w.byte(0x18);
-        w.int64(v);
-      } else {
-        w.byte(0x21);
-        w.double(v);
-      }
-      return;
-    case 'boolean':
-      w.byte(0x10);
-      w.byte(v ? 1 : 0);
-      return;
-    case 'bigint':
-      w.byte(0x18);
-      w.int64Big(v);
-      return;
-    case 'object': {
-      if (v === null) return; // empty AnyValue
-      if (Array.isArray(v)) {
-        w.byte(0x2a);
-        const arr = w.fork();
-        for (const item of v) {
-          w.byte(0x0a);
-          const at = w.fork();
-          // JSON turns unrepresentable array items into null; so do we.
-          if (item !== undefined && typeof item !== 'function' && typeof item !== 'symbol') writeAnyValue(w, item);
-          w.join(at);
-        }
-        w.join(arr);
-        return;
-      }
-      if (v instanceof Uint8Array) {
-        w.byte(0x3a);
-        w.bytes(v);
-        return;
-      }
-      const toJSON = (v as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === 'function') {
-        writeAnyValue(w, toJSON.call(v));
-        return;
-      }
-      const obj = v as Record<string, unknown>;
-      if (obj.$bytes !== undefined) {
-        const bytes = taggedBytes(obj);
-        if (bytes !== undefined) {
-          w.byte(0x3a);
-          w.bytes(bytes);
-          return;
-        }
-      } else if (obj.$int !== undefined) {
-        const n = taggedInt(obj);
-        if (n !== undefined) {
-          w.byte(0x18);
-          w.int64Big(n);
-          return;
-        }
-      }
-      w.byte(0x32);
-      const list = w.fork();
-      for (const k in obj) writeKeyValue(w, 0x0a, k, obj[k]);
-      w.join(list);
-      return;
-    }
-    default:
-      return; // undefined, function, symbol: nothing, as JSON
-  }
+  values.anyValue(w, v, 0);
 }
 
 function writeKeyValue(w: Writer, tag: number, key: string, v: unknown): void {
-  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return;
-  w.byte(tag);
-  const kv = w.fork();
-  w.byte(0x0a);
-  w.string(key);
-  w.byte(0x12);
-  const val = w.fork();
-  writeAnyValue(w, v);
-  w.join(val);
-  w.join(kv);
+  values.keyValue(w, tag, key, v, 0);
 }
 
 function writeStringAttr(w: Writer, key: string, v: string): void {
-  writeStringAttrTag(w, 0x32, key, v);
+  values.stringAttribute(w, 0x32, key, v);
 }
 
 function writeTime(w: Writer, tag: number, ns: string): void {
@@ -238,8 +165,7 @@ function writeLogRecord(w: Writer, e: LogEntry): void {
   if (e.durationMs !== undefined) {
     w.byte(0x32);
     const kv = w.fork();
-    w.byte(0x0a);
-    w.string(ATTR_DURATION_MS);
+    writeRaw(w, values.keyField(ATTR_DURATION_MS));
     w.byte(0x12);
     w.byte(9); // AnyValue{double}: tag + 8 bytes, always a double so 5 and 5.0 agree
     w.byte(0x21);
@@ -374,14 +300,5 @@ export function encodeOtlp(entries: readonly LogEntry[], meta?: BatchMeta): Buff
 }
 
 function writeStringAttrTag(w: Writer, tag: number, key: string, v: string): void {
-  w.byte(tag);
-  const kv = w.fork();
-  w.byte(0x0a);
-  w.string(key);
-  w.byte(0x12);
-  const val = w.fork();
-  w.byte(0x0a);
-  w.string(v);
-  w.join(val);
-  w.join(kv);
+  values.stringAttribute(w, tag, key, v);
 }

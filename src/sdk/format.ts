@@ -5,6 +5,7 @@
  * so results always equal util.format's.
  */
 import { format, types } from 'node:util';
+import { isPlainObject as isPlainMap } from '../protocol/plain-object.js';
 
 const PERCENT = 37; // '%'
 
@@ -31,16 +32,17 @@ export function countPlaceholders(msg: string): number {
   return n;
 }
 
-/** True for `{...}` literals and Object.create(null) objects; false for arrays, errors, class instances. */
+/**
+ * The protocol's one test for "a map of data" (src/protocol/plain-object.ts),
+ * guarded: a Proxy whose getPrototypeOf trap throws is nobody's data, and a log
+ * call must not throw.
+ */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object') return false;
-  let proto: unknown;
   try {
-    proto = Object.getPrototypeOf(v);
+    return isPlainMap(v);
   } catch {
-    return false; // a Proxy whose getPrototypeOf trap throws is nobody's data
+    return false;
   }
-  return proto === Object.prototype || proto === null;
 }
 
 /** Formats `msg` with the first `count` entries of `args`. */

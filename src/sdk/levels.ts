@@ -7,12 +7,13 @@
  * a collector filter). Thresholds are computed when rules change, never per
  * record; loggers read a cached number.
  */
-import { levelNameFromSeverity, OFF_SEVERITY, thresholdOfLevelWord } from '../protocol/levels.js';
+import { LEVEL_NAMES, levelNameFromSeverity, OFF_SEVERITY, thresholdOfLevelWord } from '../protocol/levels.js';
 import { compileLoggerPattern, loggerPatternSpecificity, type NameMatcher } from '../protocol/logger-pattern.js';
 
 export type LevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'off';
 
-const NAMES: readonly LevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'];
+/** The protocol's level names, lower-case, and `off`. */
+const NAMES: readonly LevelName[] = [...LEVEL_NAMES.map((n) => n.toLowerCase() as LevelName), 'off'];
 
 export const LEVEL_SEVERITY: Readonly<Record<LevelName, number>> = Object.fromEntries(
   NAMES.map((n) => [n, thresholdOfLevelWord(n)!]),

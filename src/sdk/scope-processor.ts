@@ -21,8 +21,11 @@ import {
   ATTR_SEQ,
   RESERVED_PREFIX,
 } from '../protocol/attributes.js';
-import { factsOf } from './internal/scope-facts.js';
+import { LeanLogRecord, RECORD_FACTS, RECORD_SCOPE } from './internal/lean-record.js';
+import { KEY_SEQ, KEY_TAIL, KEY_TEXT } from '../protocol/key-stamp.js';
+import { factsOf, type ScopeFacts } from './internal/scope-facts.js';
 import { getScope } from './internal/scope-key.js';
+import type { Scope } from './scope.js';
 import type { LevelRules } from './levels.js';
 
 export interface DistlogLogRecordProcessorOptions {
@@ -52,28 +55,26 @@ export class DistlogLogRecordProcessor implements LogRecordProcessor {
 
   onEmit(record: SdkLogRecord, ctx?: Context): void {
     try {
-      const facts = factsOf(ctx);
       const sev = record.severityNumber;
       if (this.levels && sev && sev < this.levels.thresholdFor(record.instrumentationScope.name)) return;
-
       const attrs = record.attributes as Record<string, unknown>;
-      for (const k in attrs) if (k.startsWith(RESERVED_PREFIX)) delete attrs[k];
-
-      const scope = ctx === undefined ? undefined : getScope(ctx);
-      if (scope !== undefined) {
-        const seq = scope.nextSeq();
-        record.setAttribute(ATTR_KEY, `${seq}@${scope.keyTail}`);
-        record.setAttribute(ATTR_SEQ, seq);
-        record.setAttribute(ATTR_PATH, scope.path);
-        const data = scope.data;
-        for (const k in data) if (!(k in attrs)) record.setAttribute(k, data[k] as never);
-        if (facts?.event !== undefined) {
-          record.setAttribute(ATTR_EVENT, facts.event);
-          if (scope.parentSpanId !== undefined) record.setAttribute(ATTR_PARENT_SPAN, scope.parentSpanId);
-          if (facts.durationMs !== undefined) record.setAttribute(ATTR_DURATION_MS, facts.durationMs);
-        }
+      let scope: Scope | undefined;
+      let facts: ScopeFacts | undefined;
+      if (record instanceof LeanLogRecord) {
+        // distlog's own emitters: scope and facts on the record, and attributes that
+        // never hold reserved names (captured without them).
+        scope = record[RECORD_SCOPE];
+        facts = record[RECORD_FACTS];
+      } else {
+        // Any other record: reserved names are ours to set, never the caller's.
+        for (const k in attrs) if (k.startsWith(RESERVED_PREFIX)) delete attrs[k];
+        scope = ctx === undefined ? undefined : getScope(ctx);
+        facts = factsOf(ctx);
       }
-      if (facts?.kind !== undefined) record.setAttribute(ATTR_KIND, facts.kind);
+      if (scope !== undefined || facts?.kind !== undefined) {
+        if (record instanceof LeanLogRecord) stamp(record, attrs, scope, facts);
+        else stampVia(record, scope, facts);
+      }
     } catch {
       // a malformed record must not break logging; pass it on as it is
     }
@@ -93,6 +94,52 @@ export class DistlogLogRecordProcessor implements LogRecordProcessor {
   async shutdown(): Promise<void> {
     await Promise.all(this.next.map((p) => p.shutdown().catch(() => undefined)));
   }
+}
+
+/**
+ * Writes the reserved attributes of a record of `scope` straight into its
+ * attribute map (a LeanLogRecord's, whose values are known valid), and the key
+ * in parts beside them for the OTLP writer.
+ */
+function stamp(record: LeanLogRecord, attrs: Record<string, unknown>, scope: Scope | undefined, facts: ScopeFacts | undefined): void {
+  if (scope !== undefined) {
+    const seq = scope.nextSeq();
+    const tail = scope.keyTail;
+    const key = `${seq}@${tail}`;
+    attrs[ATTR_KEY] = key;
+    record[KEY_TEXT] = key;
+    record[KEY_SEQ] = seq;
+    record[KEY_TAIL] = tail;
+    attrs[ATTR_SEQ] = seq;
+    attrs[ATTR_PATH] = scope.path;
+    const data = scope.data;
+    for (const k in data) if (!(k in attrs)) attrs[k] = data[k];
+    if (facts?.event !== undefined) {
+      attrs[ATTR_EVENT] = facts.event;
+      if (scope.parentSpanId !== undefined) attrs[ATTR_PARENT_SPAN] = scope.parentSpanId;
+      if (facts.durationMs !== undefined) attrs[ATTR_DURATION_MS] = facts.durationMs;
+    }
+  }
+  if (facts?.kind !== undefined) attrs[ATTR_KIND] = facts.kind;
+}
+
+/** The same through setAttribute, for records of other providers (their limits apply). */
+function stampVia(record: SdkLogRecord, scope: Scope | undefined, facts: ScopeFacts | undefined): void {
+  if (scope !== undefined) {
+    const attrs = record.attributes;
+    const seq = scope.nextSeq();
+    record.setAttribute(ATTR_KEY, `${seq}@${scope.keyTail}`);
+    record.setAttribute(ATTR_SEQ, seq);
+    record.setAttribute(ATTR_PATH, scope.path);
+    const data = scope.data;
+    for (const k in data) if (!(k in attrs)) record.setAttribute(k, data[k] as never);
+    if (facts?.event !== undefined) {
+      record.setAttribute(ATTR_EVENT, facts.event);
+      if (scope.parentSpanId !== undefined) record.setAttribute(ATTR_PARENT_SPAN, scope.parentSpanId);
+      if (facts.durationMs !== undefined) record.setAttribute(ATTR_DURATION_MS, facts.durationMs);
+    }
+  }
+  if (facts?.kind !== undefined) record.setAttribute(ATTR_KIND, facts.kind);
 }
 
 /** @deprecated Use DistlogLogRecordProcessor. */

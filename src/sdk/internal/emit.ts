@@ -6,7 +6,7 @@
  * keeps distlog's records in distlog's pipeline when another provider owns the
  * global slot. Without a pipeline they go through the global Logs API.
  */
-import { context, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { logs, type LogAttributes, type LogBody, type SeverityNumber } from '@opentelemetry/api-logs';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { hrNow } from './clock.js';
@@ -15,27 +15,33 @@ import { LeanLogRecord } from './lean-record.js';
 import { pipelineSlot } from './pipeline.js';
 import { withFacts, type ScopeFacts } from './scope-facts.js';
 import { getScope } from './scope-key.js';
+import type { Scope } from '../scope.js';
 
 /** One InstrumentationScope object per logger name: exporters group by its identity. */
 class InstrumentationScopes {
   private readonly byName = new Map<string, InstrumentationScope>();
+  // Consecutive records mostly come from one logger: remembered without a Map lookup.
+  private lastName = '';
+  private last: InstrumentationScope | undefined;
 
   get(name: string): InstrumentationScope {
+    if (name === this.lastName && this.last !== undefined) return this.last;
     let s = this.byName.get(name);
     if (s === undefined) {
       s = { name };
       this.byName.set(name, s);
     }
+    this.lastName = name;
+    this.last = s;
     return s;
   }
 }
 
 const instrumentationScopes = new InstrumentationScopes();
 
-function spanContextOf(ctx: Context) {
-  const scope = getScope(ctx);
+/** The span context a record in `ctx` carries: its scope's (valid by construction), or any valid one. */
+function spanContextOf(ctx: Context, scope: Scope | undefined): SpanContext | undefined {
   const sc = trace.getSpanContext(ctx);
-  // our own scope's span context is valid by construction; anything else is checked
   if (scope !== undefined && sc === scope.spanContext) return sc;
   return sc !== undefined && isSpanContextValid(sc) ? sc : undefined;
 }
@@ -43,7 +49,8 @@ function spanContextOf(ctx: Context) {
 /**
  * Emits one record as `loggerName` in `ctx` (default: the active context).
  * `attributes` must already be a copy the record may own (see capture.ts).
- * `facts` reach the processor on the record's context. Never throws.
+ * `facts` reach the processor on the record (distlog's pipeline) or on the
+ * record's context (any other provider). Never throws.
  */
 export function emitRecord(
   loggerName: string,
@@ -55,7 +62,6 @@ export function emitRecord(
   facts?: ScopeFacts,
 ): void {
   try {
-    const recordContext = facts === undefined ? ctx : withFacts(ctx, facts);
     const p = pipelineSlot.current;
     if (p === undefined) {
       logs.getLogger(loggerName).emit({
@@ -64,21 +70,25 @@ export function emitRecord(
         severityText,
         body,
         attributes: attributes as LogAttributes | undefined,
-        context: recordContext,
+        context: facts === undefined ? ctx : withFacts(ctx, facts),
       });
       return;
     }
+    // distlog's own pipeline: scope and facts ride on the record itself.
+    const scope = getScope(ctx);
     const rec = new LeanLogRecord(
       hrNow(),
-      spanContextOf(ctx),
+      spanContextOf(ctx, scope),
       severityNumber,
       severityText,
       body,
       (attributes ?? {}) as LogAttributes,
       p.resource,
       instrumentationScopes.get(loggerName),
+      scope,
+      facts,
     );
-    p.head.onEmit(rec, recordContext);
+    p.head.onEmit(rec, ctx);
   } catch (err) {
     // telemetry never throws into the application; the loss is counted
     sdkHealth.recordDropped(loggerName, err);
