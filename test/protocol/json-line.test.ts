@@ -158,3 +158,20 @@ test('a polluted Object.prototype does not leak into the lines (JSON.stringify l
     delete (Object.prototype as Record<string, unknown>).polluted;
   }
 });
+
+test('long ASCII strings: one character needing an escape is found at every position and alignment', () => {
+  const w = new JsonLineWriter({ initialBytes: 64 });
+  for (let prefix = 0; prefix < 4; prefix++) {
+    for (const len of [49, 50, 51, 52, 63, 64, 65, 130]) {
+      for (let at = 0; at < len; at++) {
+        for (const c of ['"', '\\', '\x00', '\x1f', '\n', ' ', '\x7f', '~', 'é']) {
+          const s = 'x'.repeat(at) + c + 'y'.repeat(len - at - 1);
+          w.reset();
+          // A prefix value shifts where the string starts in the buffer (word alignment).
+          w.appendValue(['a'.repeat(prefix), s]);
+          assert.equal(w.text(), JSON.stringify(['a'.repeat(prefix), s]), `length ${len}, ${JSON.stringify(c)} at ${at}, shifted ${prefix}`);
+        }
+      }
+    }
+  }
+});
