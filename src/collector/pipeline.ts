@@ -99,6 +99,16 @@ export class PluginPipeline {
     return this.c.queued >= this.cfg.queue.maxEntries || this.c.queuedBytes >= this.cfg.queue.maxBytes;
   }
 
+  /**
+   * Half full or more: the receiver should let the plugin run (yield to the event
+   * loop) before reading on, rather than at the end of its time slice. Keeps a
+   * small drop_newest lane whose plugin writes on a later turn from overflowing.
+   */
+  get filling(): boolean {
+    const q = this.cfg.queue;
+    return this.c.queued * 2 >= q.maxEntries || this.c.queuedBytes * 2 >= q.maxBytes;
+  }
+
   /** A full block lane whose plugin wrote nothing for blockTimeoutMs: it no longer holds the receiver. */
   private isStalled(): boolean {
     if (this.c.stalled) return true;
