@@ -28,6 +28,8 @@
  * buffer as it was before it: the caller drops and counts that record alone.
  */
 
+import { MAP_PROTOTYPE } from './plain-object.js';
+
 /** Nesting levels a value may have below the entry (the entry's own fields are level 1). */
 export const DEFAULT_MAX_JSON_DEPTH = 64;
 
@@ -226,7 +228,10 @@ export class JsonLineWriter {
       return;
     }
     const proto = Object.getPrototypeOf(o) as unknown;
-    if ((proto !== OBJECT_PROTO && proto !== null) || typeof (o as { toJSON?: unknown }).toJSON === 'function') {
+    // MAP_PROTOTYPE: the OTLP decoder's maps (attributes, resource, bodies), plain
+    // data with an empty frozen null-prototype object in their chain; without it
+    // here every decoded attribute map took the JSON.stringify path.
+    if ((proto !== OBJECT_PROTO && proto !== null && proto !== MAP_PROTOTYPE) || typeof (o as { toJSON?: unknown }).toJSON === 'function') {
       // Not plain data: let JSON.stringify apply its own rules (toJSON, boxed values).
       const text = JSON.stringify(o) as string | undefined;
       if (text === undefined) this.raw(NULL);

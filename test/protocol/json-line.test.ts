@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonDepthError, JsonLineWriter } from '../../src/protocol/json-line.js';
+import { newMap } from '../../src/protocol/otlp-values.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { prng } from '../helpers/prng.js';
 
@@ -174,4 +175,21 @@ test('long ASCII strings: one character needing an escape is found at every posi
       }
     }
   }
+});
+
+test('maps built by the OTLP decoder (null-prototype chain) are written as JSON.stringify writes them, keys like __proto__ and toJSON as data', () => {
+  const attrs = newMap();
+  attrs['__proto__'] = 'p';
+  attrs['toJSON'] = 'not a function';
+  attrs['constructor'] = 1;
+  const inner = newMap();
+  inner['a"b'] = [1, 'two', newMap()];
+  attrs['nested'] = inner;
+  const resource = newMap();
+  resource['service.name'] = 'svc';
+  const e = { v: 2, timeUnixNano: '1', level: 'INFO', severity: 9, logger: 'l', message: 'm', attributes: attrs, resource, system: 'T', kind: 'L' };
+  const w = new JsonLineWriter();
+  w.appendLine(e);
+  assert.equal(w.text(), JSON.stringify(e) + '\n');
+  assert.match(w.text(), /"__proto__":"p","toJSON":"not a function"/);
 });
