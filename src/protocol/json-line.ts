@@ -7,9 +7,10 @@
  * each value into one growing Buffer that the caller writes out and reuses:
  *
  * - short strings (keys, levels, ids) are copied byte by byte while checked;
- *   longer ones with nothing to escape (one regex) go in with one native UTF-8
- *   write; the rest take `JSON.stringify(string)`, which cannot recurse and
- *   escapes exactly as JSON.stringify does;
+ *   longer ones go in with one native UTF-8 write, and if that was all ASCII the
+ *   written bytes are checked for anything to escape four at a time (non-ASCII
+ *   ones by a regex); the rest take `JSON.stringify(string)`, which cannot
+ *   recurse and escapes exactly as JSON.stringify does;
  * - integers are written digit by digit, other numbers through `String(n)`;
  * - object keys are taken in their own order (for-in), so the output is the same
  *   as `JSON.stringify`'s whatever order a decoder built the entry in, and a
