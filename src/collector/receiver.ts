@@ -10,11 +10,12 @@
  * reading; libzmq then holds at most `highWaterMark` messages per connected
  * producer and the producers' sends wait (their bounded queues absorb or count).
  * It yields to the event loop every YIELD_EVERY_MS of work, as soon as a lane is
- * half full, and whenever the socket has nothing queued: zeromq.js resolves queued receives without ever
- * leaving the microtask queue, and a loop that never yields starves the
- * plugins' I/O, timers and the control channel. Yielding after every message
- * cost a macrotask turn per batch; a time budget keeps the plugins' latency
- * bounded by a few milliseconds whatever the message size.
+ * half full, and whenever the socket has nothing queued: zeromq.js resolves
+ * queued receives without ever leaving the microtask queue, and a loop that
+ * never yields starves the plugins' I/O, timers and the control channel.
+ * Yielding after every message cost a macrotask turn per batch; a time budget
+ * keeps the plugins' latency bounded by a few milliseconds whatever the
+ * message size.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pull } from 'zeromq';
