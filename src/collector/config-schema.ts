@@ -95,13 +95,11 @@ export const QueueSchema = Type.Object(
   {
     // Decoded entries take ~0.5-3 KB of heap each; lanes share the entry objects.
     // maxBytes counts an estimate of that heap (wire share + ENTRY_OVERHEAD_BYTES,
-    // see receiver.ts): 4 MiB is ~7,700 small records or ~1,400 of 2 KB, a few
-    // batches. A deeper queue buys no throughput in `block` mode and costs memory
-    // twice: entries that wait long survive into V8's old space, which grows to
-    // several times what is live before it is collected (collector peak RSS in
-    // bench/e2e, small records: 130 MB at 4 MiB, 160-170 MB at 16 MiB).
+    // see receiver.ts): 16 MiB is ~30,000 small records or ~5,500 of 2 KB. A
+    // `block` lane that is making progress holds the receiver from 4 MiB on
+    // (BLOCK_HOLD_BYTES, pipeline.ts); the rest is room for an outage.
     maxEntries: Type.Integer({ minimum: 1, maximum: MAX, default: 50_000, description: 'Entries waiting for this plugin.' }),
-    maxBytes: Type.Integer({ minimum: 1024, maximum: MAX, default: 4 * 1024 * 1024, description: 'Bytes of entries waiting for this plugin.' }),
+    maxBytes: Type.Integer({ minimum: 1024, maximum: MAX, default: 16 * 1024 * 1024, description: 'Bytes of entries waiting for this plugin.' }),
     batchMaxEntries: Type.Integer({ minimum: 1, maximum: MAX, default: 2_000, description: 'Queued batches are coalesced into consume() calls of at most this many entries.' }),
     whenFull: WhenFullSchema,
     blockTimeoutMs: Type.Integer({

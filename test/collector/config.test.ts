@@ -148,7 +148,7 @@ test('defaults of the delivery settings: block when full, bounds in bytes, contr
   assert.equal(config.receiver.maxEntriesPerMessage, 100_000);
   assert.deepEqual(config.control, { endpoint: '' });
   const q = config.plugins[0]!.queue;
-  assert.deepEqual([q.whenFull, q.maxEntries, q.maxBytes, q.blockTimeoutMs], ['block', 50_000, 4 * 1024 * 1024, 10_000]);
+  assert.deepEqual([q.whenFull, q.maxEntries, q.maxBytes, q.blockTimeoutMs], ['block', 50_000, 16 * 1024 * 1024, 10_000]);
 });
 
 test('rules beyond types: endpoint syntax, backoff order, the control endpoint', async () => {
