@@ -54,10 +54,10 @@ export const ReceiverSchema = Type.Object(
       default: 16 * 1024 * 1024,
       description: 'Larger messages are refused and counted (reason size).',
     }),
-    // Messages libzmq buffers before the sender feels backpressure. A message is a
-    // whole batch (about 230 KB OTLP / 450 KB JSON at 1,024 records), so 100 keeps
-    // this buffer near 25-45 MB; 1,000 let it reach ~800 MB RSS in bench/e2e.
-    highWaterMark: Type.Integer({ minimum: 0, maximum: MAX, default: 100, description: 'ZeroMQ receive high-water mark, in messages.' }),
+    // Messages libzmq buffers per connected sender before it feels backpressure. A
+    // message is a whole batch: ~250 KB at 1,024 small records but ~2.7 MB at 1,024
+    // records of 2 KB, where 100 held 270 MB (bench/e2e); 10 keeps it near 27 MB.
+    highWaterMark: Type.Integer({ minimum: 0, maximum: MAX, default: 10, description: 'ZeroMQ receive high-water mark, in messages.' }),
     maxEntriesPerMessage: Type.Integer({
       minimum: 1,
       maximum: MAX,
@@ -94,9 +94,13 @@ export const WhenFullSchema = Type.Union([Type.Literal('drop_newest'), Type.Lite
 
 export const QueueSchema = Type.Object(
   {
-    // Decoded entries take ~0.5-1 KB of heap each; lanes share the entry objects.
+    // Decoded entries take ~0.5-3 KB of heap each; lanes share the entry objects.
+    // maxBytes counts an estimate of that heap (wire share + ENTRY_OVERHEAD_BYTES,
+    // see receiver.ts): 16 MiB is ~30,000 small records or ~5,500 of 2 KB. A
+    // `block` lane that is making progress holds the receiver from 4 MiB on
+    // (BLOCK_HOLD_BYTES, pipeline.ts); the rest is room for an outage.
     maxEntries: Type.Integer({ minimum: 1, maximum: MAX, default: 50_000, description: 'Entries waiting for this plugin.' }),
-    maxBytes: Type.Integer({ minimum: 1024, maximum: MAX, default: 64 * 1024 * 1024, description: 'Bytes of entries waiting for this plugin.' }),
+    maxBytes: Type.Integer({ minimum: 1024, maximum: MAX, default: 16 * 1024 * 1024, description: 'Bytes of entries waiting for this plugin.' }),
     batchMaxEntries: Type.Integer({ minimum: 1, maximum: MAX, default: 2_000, description: 'Queued batches are coalesced into consume() calls of at most this many entries.' }),
     whenFull: WhenFullSchema,
     blockTimeoutMs: Type.Integer({

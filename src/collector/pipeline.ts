@@ -5,13 +5,13 @@
  * its counters. Lanes share nothing, so a plugin that hangs or throws only
  * fills its own queue.
  *
- * When full, a `block` lane (the default) holds the receiver — backpressure
- * through ZeroMQ's high-water marks to the producers — as long as its plugin
- * makes progress. One that has written nothing for `blockTimeoutMs` (its
- * plugin is down, hung or failing every batch) stops holding and drops its
- * newest entries, counted, until it writes again: a dead plugin costs the
- * others one pause of blockTimeoutMs, never the stream. `drop_newest` lanes
- * never hold.
+ * When full, or past BLOCK_HOLD_BYTES, a `block` lane (the default) holds the
+ * receiver — backpressure through ZeroMQ's high-water marks to the producers —
+ * as long as its plugin makes progress. One that has written nothing for
+ * `blockTimeoutMs` (its plugin is down, hung or failing every batch) stops
+ * holding, queues up to its bounds and then drops its newest entries, counted,
+ * until it writes again: a dead plugin costs the others one pause of
+ * blockTimeoutMs, never the stream. `drop_newest` lanes never hold.
  *
  * Invariant (checked by tests): received = written + dropped + queued + inFlight.
  */
@@ -57,6 +57,17 @@ interface Queued {
 }
 
 const ERROR_LOG_INTERVAL_MS = 5_000;
+/**
+ * Queued bytes (estimated heap, see ENTRY_OVERHEAD_BYTES in receiver.ts) from
+ * which a `block` lane whose plugin is making progress holds the receiver,
+ * whatever its maxBytes. Queuing deeper buys no throughput when the plugin is
+ * the slower side, and costs memory twice over: entries that wait long
+ * survive into V8's old space, which grows to several times what is live
+ * before it is collected (bench/e2e, small records, collector peak RSS
+ * ~125 MB when lanes hold at 4 MiB, 155-170 MB at 16 MiB). maxBytes stays the
+ * bound for what a stalled lane (a plugin that is down) keeps for later.
+ */
+export const BLOCK_HOLD_BYTES = 4 * 1024 * 1024;
 const EMPTY: Queued = { entries: [], bytesEach: 0 };
 
 export class PluginPipeline {
@@ -99,21 +110,40 @@ export class PluginPipeline {
     return this.c.queued >= this.cfg.queue.maxEntries || this.c.queuedBytes >= this.cfg.queue.maxBytes;
   }
 
+  /**
+   * A `block` lane holds the receiver from BLOCK_HOLD_BYTES on (or when full),
+   * not only at maxBytes: see BLOCK_HOLD_BYTES. A stalled lane then takes
+   * records up to its full bounds (an outage fills the whole queue).
+   */
+  private get holding(): boolean {
+    return this.full || this.c.queuedBytes >= BLOCK_HOLD_BYTES;
+  }
+
+  /**
+   * Half full or more: the receiver should let the plugin run (yield to the event
+   * loop) before reading on, rather than at the end of its time slice. Keeps a
+   * small drop_newest lane whose plugin writes on a later turn from overflowing.
+   */
+  get filling(): boolean {
+    const q = this.cfg.queue;
+    return this.c.queued * 2 >= q.maxEntries || this.c.queuedBytes * 2 >= Math.min(q.maxBytes, BLOCK_HOLD_BYTES);
+  }
+
   /** A full block lane whose plugin wrote nothing for blockTimeoutMs: it no longer holds the receiver. */
   private isStalled(): boolean {
     if (this.c.stalled) return true;
     const t = this.cfg.queue.blockTimeoutMs;
-    if (this.cfg.queue.whenFull !== 'block' || t === 0 || !this.full) return false;
+    if (this.cfg.queue.whenFull !== 'block' || t === 0 || !this.holding) return false;
     if (this.now() - this.progressAt < t) return false;
     this.c.stalled = true;
     this.droppedWhileStalled = 0;
-    this.log(`plugin ${this.name}: wrote nothing for ${t} ms while its queue is full; no longer holding the receiver, dropping newest entries until it writes again`);
+    this.log(`plugin ${this.name}: wrote nothing for ${t} ms while its queue is full; no longer holding the receiver; queuing up to its bounds, then dropping newest entries until it writes again`);
     return true;
   }
 
   /** True when this lane is in `block` mode, at capacity and making progress: the receiver should wait. */
   get blocking(): boolean {
-    return this.cfg.queue.whenFull === 'block' && !this.aborted && this.full && !this.isStalled();
+    return this.cfg.queue.whenFull === 'block' && !this.aborted && this.holding && !this.isStalled();
   }
 
   /**

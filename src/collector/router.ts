@@ -26,6 +26,12 @@ export class Router {
     return this.lanes.some((l) => l.blocking);
   }
 
+  /** Some lane is half full: the receiver yields now so its plugin can drain it. */
+  get shouldYield(): boolean {
+    for (const lane of this.lanes) if (lane.filling) return true;
+    return false;
+  }
+
   counters(): Record<string, PluginCounters> {
     const out: Record<string, PluginCounters> = {};
     for (const lane of this.lanes) out[lane.name] = lane.counters();

@@ -16,9 +16,9 @@ import { ProtocolError, type EntryError } from './errors.js';
 import type { BatchMeta, LogEntry } from './log-entry.js';
 import { parseTopic, topicString, describeBytes, type Topic } from './topic.js';
 import { DEFAULT_MAX_ENTRIES, decodeEnvelope, exceedsEntries, parseJsonPayload } from './json-codec.js';
-import { checkRecordValues, checkResource, checkValues } from './validate.js';
+import { MAX_VALUE_DEPTH, checkRecordValues, checkResource, checkValues } from './validate.js';
 import { fromPythonRecord, looksLikePythonRecord } from './python.js';
-import { countOtlpRecords, decodeOtlp } from './otlp-decode.js';
+import { DEFAULT_MAX_DEPTH, countOtlpRecords, decodeOtlp } from './otlp-decode.js';
 import { WireError } from './proto-wire.js';
 
 export interface DecodeLimits {
@@ -96,7 +96,11 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
     if (d.entries.length + d.errors.length > maxEntries) {
       throw new ProtocolError('entry_count', `topic "${t}": ${d.entries.length + d.errors.length} records, more than the limit of ${maxEntries} (maxEntries)`, t);
     }
-    const entries = keepBounded(d.entries, d.errors, topic);
+    // The OTLP reader bounds nesting itself (maxDepth, default 32, no deeper than
+    // MAX_VALUE_DEPTH allows) and builds only plain data in prototype-free maps:
+    // its records need no second walk over their values, only the system check.
+    const recheck = (limits?.maxDepth ?? DEFAULT_MAX_DEPTH) > MAX_VALUE_DEPTH;
+    const entries = keepBounded(d.entries, d.errors, topic, recheck);
     return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
   }
 
@@ -108,7 +112,7 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
     return { topic, entries: [fromPythonRecord(value, topic)], meta: {}, source: 'python-distlog', errors: [] };
   }
   const d = decodeEnvelope(value, t, maxEntries);
-  const entries = keepBounded(d.entries, d.errors, topic);
+  const entries = keepBounded(d.entries, d.errors, topic, false);
   return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
 }
 
@@ -124,13 +128,14 @@ const MAX_ERROR_CHARS = 300;
  *   JSON records (validate.ts checkValues), so every encoding has the same bounds.
  * `errors` keeps its order by index; indexes are positions in the message.
  */
-function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic): LogEntry[] {
+function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic, recheckValues: boolean): LogEntry[] {
   // An error message may quote the sender's value: keep what reaches the operator's log short.
   for (const x of errors) {
     if (x.message.length > MAX_ERROR_CHARS) x.message = `${x.message.slice(0, MAX_ERROR_CHARS)}... (${x.message.length} chars)`;
   }
   const json = topic.encoding === 'J';
-  // JSON records were validated already; OTLP ones share a resource per ResourceLogs: check each once.
+  // JSON records were validated already; OTLP ones share a resource per ResourceLogs: check each once
+  // (service.name / host.name must be strings, which the OTLP reader does not know about).
   let lastResource: unknown;
   const problem = (e: LogEntry): [string, string] | undefined => {
     if (json) return undefined;
@@ -139,7 +144,7 @@ function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic): L
       if (r) return r;
       lastResource = e.resource;
     }
-    return checkRecordValues(e);
+    return recheckValues ? checkRecordValues(e) : undefined;
   };
   let firstBad = -1;
   for (let i = 0; i < entries.length; i++) {

@@ -82,6 +82,36 @@ function applyReserved(e: LogEntry, id: number, name: string, v: unknown, ex: Ex
   return ex;
 }
 
+/**
+ * The last trace or span id read and its hex text. The records of one scope carry
+ * the same ids, so comparing 8 or 16 bytes with the previous record's usually
+ * saves a native hexSlice call and a string per record. Reset per message
+ * (forget()), so no payload is kept alive after its decode.
+ */
+interface IdMemo { buf: Uint8Array | undefined; at: number; n: number; hex: string }
+const TASK_ID: IdMemo = { buf: undefined, at: 0, n: 0, hex: '' };
+const SPAN_ID: IdMemo = { buf: undefined, at: 0, n: 0, hex: '' };
+
+function hexId(m: IdMemo, buf: Uint8Array, at: number, n: number): string {
+  const prev = m.buf;
+  if (prev !== undefined && m.n === n) {
+    let i = 0;
+    const from = m.at;
+    while (i < n && prev[from + i] === buf[at + i]) i++;
+    if (i === n) return m.hex;
+  }
+  m.buf = buf;
+  m.at = at;
+  m.n = n;
+  m.hex = (buf as NodeBuffer).hexSlice(at, at + n);
+  return m.hex;
+}
+
+function forget(m: IdMemo): void {
+  m.buf = undefined;
+  m.hex = '';
+}
+
 /** Set by applyReserved when the record carried distlog.message. */
 let hasMessage = false;
 
@@ -144,8 +174,8 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
       }
       case 0x38: dropped = r.uvarint(); break;
       case 0x45: flags = r.fixed32(); break;
-      case 0x4a: { const n = r.len(); if (n) e.task = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
-      case 0x52: { const n = r.len(); if (n) e.span = (r.buf as NodeBuffer).hexSlice(r.pos, r.pos + n); r.pos += n; break; }
+      case 0x4a: { const n = r.len(); if (n) e.task = hexId(TASK_ID, r.buf, r.pos, n); r.pos += n; break; }
+      case 0x52: { const n = r.len(); if (n) e.span = hexId(SPAN_ID, r.buf, r.pos, n); r.pos += n; break; }
       case 0x62: eventName = r.string(); break;
       default: r.skip(tag & 7);
     }
@@ -358,12 +388,22 @@ export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind
   const r = new Reader(payload);
   const st: State = { entries: [], errors: [], index: 0, kind: defaults.kind };
   const meta: BatchMeta = {};
-  const metaTag = BATCH_META_FIELD * 8 + 2;
   setMaxDepth(options?.maxDepth ?? DEFAULT_MAX_DEPTH);
+  try {
+    readRequest(r, st, meta, defaults.system);
+  } finally {
+    forget(TASK_ID);
+    forget(SPAN_ID);
+  }
+  return { entries: st.entries, meta, errors: st.errors };
+}
+
+function readRequest(r: Reader, st: State, meta: BatchMeta, system: SystemCode): void {
+  const metaTag = BATCH_META_FIELD * 8 + 2;
   while (r.pos < r.end) {
     const tag = r.uvarint();
     if (tag === 0x0a) {
-      readResourceLogs(r, r.len() + r.pos, st, defaults.system);
+      readResourceLogs(r, r.len() + r.pos, st, system);
     } else if (tag === metaTag) {
       const e = r.len() + r.pos;
       while (r.pos < e) {
@@ -375,5 +415,4 @@ export function decodeOtlp(payload: Buffer, defaults: { system: SystemCode; kind
       }
     } else r.skip(tag & 7);
   }
-  return { entries: st.entries, meta, errors: st.errors };
 }

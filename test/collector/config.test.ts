@@ -89,7 +89,7 @@ test('user config merges over defaults; lists replace', async () => {
   const config = await loadConfig({ text: 'receiver:\n  maxMessageBytes: 1024\nplugins:\n  - type: console\n    queue: { maxEntries: 10 }\n' }, DISTLOGD);
   assert.deepEqual(config.receiver.endpoints, ['tcp://127.0.0.1:5010']);
   assert.equal(config.receiver.maxMessageBytes, 1024);
-  assert.equal(config.receiver.highWaterMark, 100);
+  assert.equal(config.receiver.highWaterMark, 10);
   assert.equal(config.plugins.length, 1);
   assert.equal(config.plugins[0]!.queue.maxEntries, 10);
   assert.equal(config.plugins[0]!.queue.batchMaxEntries, 2000);
@@ -148,7 +148,7 @@ test('defaults of the delivery settings: block when full, bounds in bytes, contr
   assert.equal(config.receiver.maxEntriesPerMessage, 100_000);
   assert.deepEqual(config.control, { endpoint: '' });
   const q = config.plugins[0]!.queue;
-  assert.deepEqual([q.whenFull, q.maxEntries, q.maxBytes, q.blockTimeoutMs], ['block', 50_000, 64 * 1024 * 1024, 10_000]);
+  assert.deepEqual([q.whenFull, q.maxEntries, q.maxBytes, q.blockTimeoutMs], ['block', 50_000, 16 * 1024 * 1024, 10_000]);
 });
 
 test('rules beyond types: endpoint syntax, backoff order, the control endpoint', async () => {

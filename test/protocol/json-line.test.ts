@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonDepthError, JsonLineWriter } from '../../src/protocol/json-line.js';
+import { newMap } from '../../src/protocol/otlp-values.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { prng } from '../helpers/prng.js';
 
@@ -157,4 +158,38 @@ test('a polluted Object.prototype does not leak into the lines (JSON.stringify l
   } finally {
     delete (Object.prototype as Record<string, unknown>).polluted;
   }
+});
+
+test('long ASCII strings: one character needing an escape is found at every position and alignment', () => {
+  const w = new JsonLineWriter({ initialBytes: 64 });
+  for (let prefix = 0; prefix < 4; prefix++) {
+    for (const len of [49, 50, 51, 52, 63, 64, 65, 130]) {
+      for (let at = 0; at < len; at++) {
+        for (const c of ['"', '\\', '\x00', '\x1f', '\n', ' ', '\x7f', '~', 'é']) {
+          const s = 'x'.repeat(at) + c + 'y'.repeat(len - at - 1);
+          w.reset();
+          // A prefix value shifts where the string starts in the buffer (word alignment).
+          w.appendValue(['a'.repeat(prefix), s]);
+          assert.equal(w.text(), JSON.stringify(['a'.repeat(prefix), s]), `length ${len}, ${JSON.stringify(c)} at ${at}, shifted ${prefix}`);
+        }
+      }
+    }
+  }
+});
+
+test('maps built by the OTLP decoder (null-prototype chain) are written as JSON.stringify writes them, keys like __proto__ and toJSON as data', () => {
+  const attrs = newMap();
+  attrs['__proto__'] = 'p';
+  attrs['toJSON'] = 'not a function';
+  attrs['constructor'] = 1;
+  const inner = newMap();
+  inner['a"b'] = [1, 'two', newMap()];
+  attrs['nested'] = inner;
+  const resource = newMap();
+  resource['service.name'] = 'svc';
+  const e = { v: 2, timeUnixNano: '1', level: 'INFO', severity: 9, logger: 'l', message: 'm', attributes: attrs, resource, system: 'T', kind: 'L' };
+  const w = new JsonLineWriter();
+  w.appendLine(e);
+  assert.equal(w.text(), JSON.stringify(e) + '\n');
+  assert.match(w.text(), /"__proto__":"p","toJSON":"not a function"/);
 });
