@@ -23,7 +23,7 @@
  */
 import type { SpanContext } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { ATTR_KEY } from '../protocol/attributes.js';
+import { ATTR_KEY, ATTR_PATH, ATTR_SEQ } from '../protocol/attributes.js';
 import { KEY_SEQ, KEY_TAIL, KEY_TEXT, type KeyStamped } from '../protocol/key-stamp.js';
 import { copyInto, OtlpValueWriter, UnwritableValueError, writeRaw } from '../protocol/otlp-value-writer.js';
 import type { Writer } from '../protocol/proto-wire.js';
@@ -55,6 +55,11 @@ export class OtlpRecordWriter {
   private readonly keyKeyField = this.values.keyField(ATTR_KEY);
   private lastTail: string | undefined;
   private lastTailBytes: Uint8Array | undefined;
+  /** The last (tail, path, trace id) checked by keyDerivable, and its answer. */
+  private derivTail: string | undefined;
+  private derivPath: string | undefined;
+  private derivTrace: string | undefined;
+  private derivOk = false;
 
   /** Writes the content of one LogRecord (without its own tag and length). Throws UnencodableRecordError. */
   writeRecord(w: Writer, r: ReadableLogRecord): void {
@@ -105,8 +110,12 @@ export class OtlpRecordWriter {
     const attrs = r.attributes as Record<string, unknown>;
     const stamped = r as KeyStamped;
     const keyText = stamped[KEY_TEXT];
-    // The key in parts, while the attribute is still the string the SDK stamped.
-    if (keyText !== undefined && attrs[ATTR_KEY] === keyText && this.writeStampedKey(w, stamped[KEY_SEQ], stamped[KEY_TAIL])) {
+    // The key is left out while it is still the string the SDK stamped and the
+    // collector can make it again from the seq, path and trace id written beside
+    // it (otlp-decode.ts); else written in parts, else as the attribute it is.
+    if (keyText !== undefined && attrs[ATTR_KEY] === keyText && this.keyDerivable(stamped, attrs, r.spanContext)) {
+      this.values.attributes(w, 0x32, attrs, ATTR_KEY);
+    } else if (keyText !== undefined && attrs[ATTR_KEY] === keyText && this.writeStampedKey(w, stamped[KEY_SEQ], stamped[KEY_TAIL])) {
       this.values.attributes(w, 0x32, attrs, ATTR_KEY);
     } else {
       this.values.attributes(w, 0x32, attrs);
@@ -123,6 +132,27 @@ export class OtlpRecordWriter {
       w.byte(0x62);
       w.string(eventName);
     }
+  }
+
+  /**
+   * True when `distlog.key` is `<seq>@<trace id>[/<path>]` of the record's own
+   * distlog.seq, distlog.path and trace id, so the decoder can rebuild it. The
+   * tail, path and trace id are the same strings record after record of a
+   * scope: checked once per change, by identity after that.
+   */
+  private keyDerivable(stamped: KeyStamped, attrs: Record<string, unknown>, sc: SpanContext | undefined): boolean {
+    const seq = stamped[KEY_SEQ];
+    const tail = stamped[KEY_TAIL];
+    const path = attrs[ATTR_PATH];
+    if (seq === undefined || attrs[ATTR_SEQ] !== seq || sc === undefined || typeof path !== 'string') return false;
+    const traceId = sc.traceId;
+    if (tail !== this.derivTail || path !== this.derivPath || traceId !== this.derivTrace) {
+      this.derivTail = tail;
+      this.derivPath = path;
+      this.derivTrace = traceId;
+      this.derivOk = tail === (path === '' ? traceId : `${traceId}/${path}`);
+    }
+    return this.derivOk;
   }
 
   /**

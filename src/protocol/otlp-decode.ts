@@ -138,6 +138,8 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
   // serializer writes dropped_attributes_count 0, Python omits it): absent in LogEntry.
   let dropped = 0;
   let flags = 0;
+  /** The task as read from trace_id (a distlog.task attribute may name another). */
+  let traceTask: string | undefined;
   let eventName = '';
   let body: unknown;
   let ex: ExceptionInfo | undefined;
@@ -174,7 +176,7 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
       }
       case 0x38: dropped = r.uvarint(); break;
       case 0x45: flags = r.fixed32(); break;
-      case 0x4a: { const n = r.len(); if (n) e.task = hexId(TASK_ID, r.buf, r.pos, n); r.pos += n; break; }
+      case 0x4a: { const n = r.len(); if (n) traceTask = e.task = hexId(TASK_ID, r.buf, r.pos, n); r.pos += n; break; }
       case 0x52: { const n = r.len(); if (n) e.span = hexId(SPAN_ID, r.buf, r.pos, n); r.pos += n; break; }
       case 0x62: eventName = r.string(); break;
       default: r.skip(tag & 7);
@@ -196,6 +198,11 @@ function readLogRecord(r: Reader, end: number, kindDefault: KindCode): LogEntry 
     e.levelFromSeverity = true;
   }
   if (ex !== undefined) e.exception = ex;
+  // distlog's exporter leaves out distlog.key when it is exactly <seq>@<task>/<path>
+  // of the fields beside it (27 % of a small record's bytes): made again here.
+  if (e.key === undefined && e.seq !== undefined && e.path !== undefined && e.task !== undefined && e.task === traceTask) {
+    e.key = e.path === '' ? `${e.seq}@${e.task}` : `${e.seq}@${e.task}/${e.path}`;
+  }
   if (!hasMessage) {
     if (typeof body === 'string') {
       e.message = body;

@@ -140,6 +140,11 @@ class Gen {
     if (opt(0.6)) e.path = this.pick(['', '1', '1/3/2', this.string()]);
     if (opt(0.6)) e.seq = this.int(1e6);
     if (opt(0.5)) e.key = this.string(30);
+    // A record with seq, path and a trace-id task has its key <seq>@<task>/<path>:
+    // the OTLP wire may leave it out and the decoder makes it again.
+    if (e.key === undefined && e.seq !== undefined && e.path !== undefined && /^[0-9a-f]{32}$/.test(e.task ?? '')) {
+      e.key = e.path === '' ? `${e.seq}@${e.task}` : `${e.seq}@${e.task}/${e.path}`;
+    }
     if (opt(0.3)) e.event = this.pick(['enter', 'exit', 'fail'] as const);
     if (opt(0.3)) e.durationMs = this.pick([0, 12, 12.75, this.rnd() * 1e5]);
     if (opt(0.2)) e.exception = this.exception();

@@ -9,6 +9,18 @@ import assert from 'node:assert/strict';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { InMemoryLogRecordExporter } from '../../src/sdk/testing.js';
+import { OtlpBatchEncoder } from '../../src/exporter/otlp-encoder.js';
+import { BatchEnvelope } from '../../src/exporter/batch-envelope.js';
+
+/** The OTLP payloads the ZeroMQ exporter would send for the exporter's records, concatenated. */
+function wireBytes(records: Parameters<OtlpBatchEncoder['encode']>[0]): Buffer {
+  const parts: Uint8Array[] = [];
+  new OtlpBatchEncoder('T', new BatchEnvelope('key-test'), 1 << 30).encode(records, {
+    message: (payload) => void parts.push(payload),
+    drop: () => {},
+  });
+  return Buffer.concat(parts);
+}
 
 const rewriter: LogRecordProcessor = {
   onEmit(record: SdkLogRecord) {
@@ -39,6 +51,9 @@ it('every record of a scope carries <seq>@<task>/<path>, from 0 through four-dig
     assert.equal(e.seq, i + 1);
     assert.equal(e.key, `${i + 1}@${task0}/1`);
   });
+  // The key is <seq>@<trace id>/<path> of fields already on the wire: the
+  // exporter leaves it out and the decoder makes it again.
+  assert.equal(wireBytes(mem.records()).includes('distlog.key'), false, 'distlog.key is not sent when it can be made again');
   mem.reset();
 });
 
@@ -53,5 +68,6 @@ it('a key another processor rewrote goes on the wire as rewritten', async () => 
     records.map((e) => e.key),
     ['custom-1', 'custom-2'],
   );
+  assert.equal(wireBytes(mem.records()).includes('distlog.key'), true, 'a rewritten key is sent as it is');
   await handle.shutdown();
 });
