@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLogger, register, task } from '../../src/sdk/index.js';
 import { DistlogBatchLogRecordProcessor as DistlogBatchProcessor } from '../../src/sdk/otel.js';
-import { InMemoryLogRecordExporter as InMemoryExporter } from '../../src/sdk/testing.js';
+import { InMemoryLogRecordExporter as InMemoryExporter } from '../../src/exporter/testing.js';
 import { ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 

@@ -1,6 +1,6 @@
 /** Shared set-up for SDK tests: one registration per test file (one process per file). */
 import { register, type DistlogHandle, type LogEntry } from '../../src/sdk/index.js';
-import { InMemoryLogRecordExporter } from '../../src/sdk/testing.js';
+import { InMemoryLogRecordExporter } from '../../src/exporter/testing.js';
 
 export interface Harness {
   mem: InMemoryLogRecordExporter;

@@ -8,7 +8,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
-import { InMemoryLogRecordExporter } from '../../src/sdk/testing.js';
+import { InMemoryLogRecordExporter } from '../../src/exporter/testing.js';
 import { OtlpBatchEncoder } from '../../src/exporter/otlp-encoder.js';
 import { BatchEnvelope } from '../../src/exporter/batch-envelope.js';
 

@@ -11,7 +11,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { getLogger, register, task } from '../../src/sdk/index.js';
 import { DistlogLogRecordProcessor } from '../../src/sdk/otel.js';
-import { InMemoryLogRecordExporter as DistlogMemoryExporter } from '../../src/sdk/testing.js';
+import { InMemoryLogRecordExporter as DistlogMemoryExporter } from '../../src/exporter/testing.js';
 
 it('beside an existing setup it keeps what is installed and still scopes its own records', async () => {
   const theirs = new InMemoryLogRecordExporter();

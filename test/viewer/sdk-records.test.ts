@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import { foreignTask, getLogger, importTask, register, success, task, to } from '../../src/sdk/index.js';
-import { InMemoryLogRecordExporter } from '../../src/sdk/testing.js';
+import { InMemoryLogRecordExporter } from '../../src/exporter/testing.js';
 import { buildTrees, canonicalTask, renderTask } from '../../src/viewer/index.js';
 import { rng, shuffle } from './helpers.js';
 

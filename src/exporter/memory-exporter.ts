@@ -8,8 +8,8 @@
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BatchEnvelope } from '../exporter/batch-envelope.js';
-import { OtlpBatchEncoder } from '../exporter/otlp-encoder.js';
+import { BatchEnvelope } from './batch-envelope.js';
+import { OtlpBatchEncoder } from './otlp-encoder.js';
 import { decodeOtlp } from '../protocol/otlp-decode.js';
 import type { LogEntry, SystemCode } from '../protocol/log-entry.js';
 
