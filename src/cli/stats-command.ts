@@ -5,6 +5,7 @@
  * accept failures, and per producer the batches and records received and the
  * gaps in their sequence numbers. Exit 0, 1 when nothing answers, 2 on usage.
  */
+import { ENDPOINT_HINT, isEndpoint } from '../protocol/endpoint.js';
 import { formatStatsReport, queryStats, SUGGESTED_CONTROL_ENDPOINT } from '../collector/index.js';
 
 export const STATS_USAGE = `distlog stats [--from ENDPOINT] [--json]      counters of a running distlogd (default --from ${SUGGESTED_CONTROL_ENDPOINT})`;
@@ -22,7 +23,7 @@ export async function statsCommand(args: readonly string[]): Promise<number> {
     } else if (a.startsWith('--from=')) from = a.slice('--from='.length);
     else return usage(`unknown argument ${JSON.stringify(a)}`);
   }
-  if (!/^(tcp|ipc|inproc):\/\/.+/.test(from)) return usage(`--from: ${JSON.stringify(from)} is not a ZeroMQ address like ${SUGGESTED_CONTROL_ENDPOINT}`);
+  if (!isEndpoint(from)) return usage(`--from: ${JSON.stringify(from)} is not a ZeroMQ address like ${SUGGESTED_CONTROL_ENDPOINT} (${ENDPOINT_HINT})`);
   try {
     const stats = await queryStats(from);
     process.stdout.write((json ? JSON.stringify(stats, null, 2) : formatStatsReport(stats, from)) + '\n');

@@ -6,6 +6,7 @@
  */
 import { ProtocolError } from './errors.js';
 import type { KindCode, SystemCode } from './log-entry.js';
+import { KIND_CODES, SYSTEM_CODES } from './names.js';
 
 /**
  * Encodings this build writes: `J` JSON, `O` OTLP protobuf (see otlp-codec.ts for
@@ -22,8 +23,8 @@ export interface Topic {
   encoding: string;
 }
 
-const SYSTEMS = 'TSP';
-const KINDS = 'LP';
+const SYSTEMS = SYSTEM_CODES.join('');
+const KINDS = KIND_CODES.join('');
 
 /** Printable form of a topic frame for error messages: ASCII as is, other bytes as \xNN. */
 export function describeBytes(frame: Uint8Array, max = 16): string {

@@ -11,6 +11,7 @@ import type { EntryError } from './errors.js';
 import { LOG_ENTRY_VERSION, LOG_ENTRY_VERSIONS_READ, type LogEntry } from './log-entry.js';
 import { isReservedAttribute } from './attributes.js';
 import { isPlainObject } from './plain-object.js';
+import { isSystemCode } from './names.js';
 
 /** Largest value a uint64 nanosecond timestamp can take (OTLP fixed64). */
 const MAX_U64 = '18446744073709551615';
@@ -162,7 +163,6 @@ export function checkRecordValues(e: { attributes: Record<string, unknown>; body
   return b && located('body', b);
 }
 
-const SYSTEMS: Record<string, true> = { T: true, S: true, P: true };
 const KINDS: Record<string, true> = { L: true, P: true };
 const EVENTS: Record<string, true> = { enter: true, exit: true, fail: true };
 
@@ -198,7 +198,7 @@ function check(e: Record<string, unknown>): [string, string] | undefined {
   if (!isPlainObject(e.resource)) return ['resource', `expected an object, got ${describeValue(e.resource)}`];
   const values = checkValues(e as { attributes: Record<string, unknown>; resource: Record<string, unknown> });
   if (values !== undefined) return values;
-  if (typeof e.system !== 'string' || SYSTEMS[e.system] !== true) return ['system', `expected "T", "S" or "P", got ${describeValue(e.system)}`];
+  if (typeof e.system !== 'string' || !isSystemCode(e.system)) return ['system', `expected "T", "S" or "P", got ${describeValue(e.system)}`];
   if (typeof e.kind !== 'string' || KINDS[e.kind] !== true) return ['kind', `expected "L" or "P", got ${describeValue(e.kind)}`];
 
   // Optional fields: the common record has few of them, so test presence first.

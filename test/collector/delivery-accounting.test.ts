@@ -152,5 +152,5 @@ test('`distlog stats` with nothing listening says so and exits 1; a bad address 
   assert.equal(none.err, `distlog stats: no answer from tcp://127.0.0.1:${port} within 3000 ms (is distlogd running with control.endpoint: tcp://127.0.0.1:${port}?)\n`);
   const bad = await run(['--from', 'localhost:5011']);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /^distlog stats: --from: "localhost:5011" is not a ZeroMQ address like tcp:\/\/127\.0\.0\.1:5011\nusage: distlog stats/);
+  assert.match(bad.err, /^distlog stats: --from: "localhost:5011" is not a ZeroMQ address like tcp:\/\/127\.0\.0\.1:5011 \(use tcp:\/\/HOST:PORT[^\n]*\)\nusage: distlog stats/);
 });

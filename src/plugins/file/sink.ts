@@ -17,13 +17,12 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { JsonLineWriter } from '../../protocol/json-line.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
+import { KIND_NAMES, SYSTEM_NAMES } from '../../protocol/names.js';
 import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
 import type { FileOptions } from './config.js';
 import { JsonlFile, nodeFileSystem, type FileSystem } from './jsonl-file.js';
 import { RefusalReporter } from './refusals.js';
 
-const SYSTEM_NAMES: Record<string, string> = { T: 'test', S: 'staging', P: 'production' };
-const KIND_NAMES: Record<string, string> = { L: 'log', P: 'perf' };
 
 export interface FileSinkSeams {
   /** Clock, so day rotation can be tested. */
@@ -112,8 +111,8 @@ export class FileSink implements PluginInstance {
       switch (p) {
         case 'system': return system;
         case 'kind': return kind;
-        case 'systemName': return SYSTEM_NAMES[system] ?? system;
-        case 'kindName': return KIND_NAMES[kind] ?? kind;
+        case 'systemName': return (SYSTEM_NAMES as Record<string, string>)[system] ?? system;
+        case 'kindName': return (KIND_NAMES as Record<string, string>)[kind] ?? kind;
         default: return date;
       }
     });

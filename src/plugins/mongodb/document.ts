@@ -26,6 +26,7 @@
  *   timeout or a partial failure) produces the same ids and the server's
  *   duplicate-key error tells us the record is already stored.
  */
+import { isPlainObject } from '../../protocol/plain-object.js';
 import { createHash } from 'node:crypto';
 import type { ExceptionInfo, KindCode, LogEntry, ScopeEvent, SystemCode } from '../../protocol/log-entry.js';
 
@@ -89,11 +90,8 @@ export function unescapeKey(key: string): string {
   return key.replace(/%(25|2E|24|00)/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-function isPlain(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-}
+/** A map of data, the decoder's own maps (MAP_PROTOTYPE) included: those must be escaped too. */
+const isPlain = (v: unknown): v is Record<string, unknown> => !Array.isArray(v) && isPlainObject(v);
 
 /** A JSON-like value made safe for any MongoDB-protocol server (see the file comment). */
 export function toStored(v: unknown): unknown {
