@@ -60,7 +60,12 @@ function nested(w: Writer, field: number, body: () => void): void {
 
 function anyValue(w: Writer, v: unknown, at: string): void {
   const o = obj(v, at);
-  if ('stringValue' in o) str(w, 1, o.stringValue === '' ? undefined : o.stringValue, `${at}.stringValue`);
+  if ('stringValue' in o) {
+    // A oneof member is present even when empty: "" is a string, not a missing value.
+    if (typeof o.stringValue !== 'string') throw new OtlpJsonError(`${at}.stringValue: expected a string`);
+    w.uvarint((1 << 3) | 2);
+    w.string(o.stringValue);
+  }
   else if ('boolValue' in o) {
     if (typeof o.boolValue !== 'boolean') throw new OtlpJsonError(`${at}.boolValue: expected a boolean`);
     w.uvarint(2 << 3);
@@ -68,13 +73,23 @@ function anyValue(w: Writer, v: unknown, at: string): void {
   } else if ('intValue' in o) {
     const iv = o.intValue;
     const n = typeof iv === 'string' && /^-?\d{1,19}$/.test(iv) ? Number(iv) : iv;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new OtlpJsonError(`${at}.intValue: expected an integer within 2^53`);
-    w.uvarint(3 << 3);
-    w.int64(n);
+    if (typeof n === 'number' && Number.isSafeInteger(n)) {
+      w.uvarint(3 << 3);
+      w.int64(n);
+    } else {
+      // int64 travels as a decimal string in OTLP/JSON: exact past 2^53 too.
+      const big = typeof iv === 'string' && /^-?\d{1,19}$/.test(iv) ? BigInt(iv) : undefined;
+      if (big === undefined || big !== BigInt.asIntN(64, big)) throw new OtlpJsonError(`${at}.intValue: expected a 64-bit integer`);
+      w.uvarint(3 << 3);
+      w.int64Big(big);
+    }
   } else if ('doubleValue' in o) {
-    if (typeof o.doubleValue !== 'number') throw new OtlpJsonError(`${at}.doubleValue: expected a number`);
+    // The protobuf JSON mapping spells the doubles JSON has no number for as strings.
+    const special: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+    const d = typeof o.doubleValue === 'string' && o.doubleValue in special ? special[o.doubleValue] : o.doubleValue;
+    if (typeof d !== 'number') throw new OtlpJsonError(`${at}.doubleValue: expected a number`);
     w.uvarint((4 << 3) | 1);
-    w.double(o.doubleValue);
+    w.double(d);
   } else if ('arrayValue' in o) {
     nested(w, 5, () => list(obj(o.arrayValue, `${at}.arrayValue`).values, `${at}.arrayValue.values`).forEach((x, i) => nested(w, 1, () => anyValue(w, x, `${at}.arrayValue.values[${i}]`))));
   } else if ('kvlistValue' in o) {

@@ -48,7 +48,7 @@ function keyOf(a: Record<string, unknown>, traceId: string): string {
   return `${String(a['distlog.seq'])}@${traceId}${path === '' ? '' : `/${path}`}`;
 }
 
-test('otlp plugin → a real OpenTelemetry Collector: every record with ids, severity, body, attributes, resource, scope', { timeout: 120_000 }, async () => {
+for (const encoding of ['protobuf', 'json'] as const) test(`otlp plugin (${encoding}) → a real OpenTelemetry Collector: every record with ids, severity, body, attributes, resource, scope`, { timeout: 120_000 }, async () => {
   const col = await Otelcol.start();
   const lines: string[] = [];
   const text = [
@@ -59,6 +59,7 @@ test('otlp plugin → a real OpenTelemetry Collector: every record with ids, sev
     '    options:',
     `      endpoint: ${col.logsUrl}`,
     '      headers: { x-test-token: secret }',
+    `      encoding: ${encoding}`,
   ].join('\n');
   const handle = await startCollector(await loadConfig({ text }, { plugins: BUILTIN_PLUGINS, env: {} }), { log: (l) => lines.push(l) });
   const push = await pushSocket(handle.endpoints[0]!);

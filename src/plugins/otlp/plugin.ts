@@ -26,6 +26,7 @@
  *   counted, logged, and the batch is dropped ({ dropped: n }).
  */
 import { promisify } from 'node:util';
+import { otlpLogsToJson } from '../../protocol/otlp-to-json.js';
 import { gzip } from 'node:zlib';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { encodeOtlp } from '../../protocol/index.js';
@@ -66,6 +67,16 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 function readPartialSuccess(body: Buffer): { rejected: number; message: string } {
   let rejected = 0;
   let message = '';
+  if (body[0] === 0x7b) {
+    // OTLP/JSON: {"partialSuccess":{"rejectedLogRecords":"3","errorMessage":"..."}} (int64 as a string or number)
+    try {
+      const ps = (JSON.parse(body.toString('utf8')) as { partialSuccess?: { rejectedLogRecords?: unknown; errorMessage?: unknown } }).partialSuccess;
+      const n = Number(ps?.rejectedLogRecords ?? 0);
+      return { rejected: Number.isSafeInteger(n) && n > 0 ? n : 0, message: typeof ps?.errorMessage === 'string' ? ps.errorMessage : '' };
+    } catch {
+      return { rejected, message };
+    }
+  }
   try {
     const r = new Reader(body);
     while (r.pos < r.end) {
@@ -104,14 +115,14 @@ export class OtlpSink implements PluginInstance {
     private readonly options: OtlpOptions,
     private readonly ctx: PluginContext,
   ) {
-    this.headers = { ...options.headers, 'content-type': 'application/x-protobuf' };
+    this.headers = { ...options.headers, 'content-type': options.encoding === 'json' ? 'application/json' : 'application/x-protobuf' };
     if (options.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
   }
 
   start(): void {}
 
   describe(): string {
-    return `OTLP/HTTP protobuf${this.options.compression === 'gzip' ? ' (gzip)' : ''} to ${this.options.endpoint}`;
+    return `OTLP/HTTP ${this.options.encoding === 'json' ? 'JSON' : 'protobuf'}${this.options.compression === 'gzip' ? ' (gzip)' : ''} to ${this.options.endpoint}`;
   }
 
   counters(): OtlpSinkCounters {
@@ -120,7 +131,9 @@ export class OtlpSink implements PluginInstance {
 
   async consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     if (batch.length === 0) return;
-    const raw = this.requestBytes(batch);
+    const proto = this.requestBytes(batch);
+    // JSON is written from the same bytes, passed-through requests included.
+    const raw = this.options.encoding === 'json' ? Buffer.from(otlpLogsToJson(proto), 'utf8') : proto;
     const body = this.options.compression === 'gzip' ? await gzipAsync(raw) : raw;
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.options.retry;
     for (let attempt = 1; ; attempt++) {

@@ -12,6 +12,10 @@ export const OtlpOptionsSchema = withCheck(
         }),
         (v) => ({ message: `invalid endpoint ${JSON.stringify(v)}`, hint: 'an http(s) URL ending in /v1/logs, e.g. http://127.0.0.1:4318/v1/logs' }),
       ),
+      encoding: Type.Union([Type.Literal('protobuf'), Type.Literal('json')], {
+        default: 'protobuf',
+        description: 'OTLP/HTTP body: protobuf (application/x-protobuf) or OTLP/JSON (application/json), for backends that take only JSON.',
+      }),
       compression: Type.Union([Type.Literal('gzip'), Type.Literal('none')], { default: 'gzip', description: 'Body compression.' }),
       headers: Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String(), {
         default: {},
