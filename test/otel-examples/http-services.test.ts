@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Pull } from 'zeromq';
 import { decodeMessage, type LogEntry } from '../../src/protocol/index.js';
+import { firstLine } from '../helpers/child-output.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,15 +21,6 @@ function service(file: string, env: Record<string, string>): ChildProcess {
     ['--conditions=distlog-src', '--import', 'tsx', '--import', './otel-examples/http-services/instrumentation.ts', `otel-examples/http-services/${file}`],
     { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-}
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  let text = '';
-  for await (const chunk of child.stdout!) {
-    text += String(chunk);
-    if (text.includes('\n')) return text.slice(0, text.indexOf('\n'));
-  }
-  throw new Error(`process ended before printing a line: ${text}`);
 }
 
 it('a caller (node:http and fetch) and a callee on loopback log one task tree', async () => {

@@ -23,17 +23,9 @@ import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { buildTrees, FileRecordSource, type ScopeNode } from '../../src/viewer/index.js';
 import { venvPython } from '../interop/helpers.js';
 import { waitFor } from '../collector/helpers.js';
+import { firstLine } from '../helpers/child-output.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  let text = '';
-  for await (const chunk of child.stdout!) {
-    text += String(chunk);
-    if (text.includes('\n')) return text.slice(0, text.indexOf('\n'));
-  }
-  throw new Error(`process ended before printing a line: ${text}`);
-}
 
 async function exitCode(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
