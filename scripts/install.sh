@@ -92,7 +92,8 @@ if ! [ -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   # Update the package lists only when apt has none yet (a fresh container) or cannot find the package.
   if ! apt-cache show chromium >/dev/null 2>&1; then $SUDO apt-get update; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium
+  # fonts-liberation is only a Recommends of chromium: without a font the screenshots have no text.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium fonts-liberation
 else
   echo "install: chromium is present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
 fi
