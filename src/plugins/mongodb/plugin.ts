@@ -13,7 +13,8 @@
  * its neighbours are stored, it is counted and reported, and the batch is not
  * retried for its sake.
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db, MongoBulkWriteError, MongoClient } from 'mongodb';
+import { mongo } from './driver.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import type { PluginContext, PluginInstance } from '../api.js';
 import { toDocument, type LogDocument } from './document.js';
@@ -75,7 +76,7 @@ export class MongoSink implements PluginInstance {
     if (this.client) return;
     const o = this.opts;
     const wc = o.writeConcern;
-    this.client = new MongoClient(o.uri, {
+    this.client = new (mongo().MongoClient)(o.uri, {
       appName: 'distlogd',
       serverSelectionTimeoutMS: o.serverSelectionTimeoutMs,
       connectTimeoutMS: o.connectTimeoutMs,
@@ -139,11 +140,11 @@ export class MongoSink implements PluginInstance {
       const r = await coll.insertMany(docs, { ordered: false });
       this.own.inserted += r.insertedCount;
     } catch (err) {
-      if (err instanceof MongoBulkWriteError && this.settlePartial(coll, docs, err)) return;
+      if (err instanceof mongo().MongoBulkWriteError && this.settlePartial(coll, docs, err)) return;
       // The server refused the whole command (unauthorized, a lost connection
       // wrapped in a bulk error, ...): not about one record, so the lane retries
       // and, if it persists, drops and counts the batch.
-      if (isTransient(err) || err instanceof MongoServerError) throw err;
+      if (isTransient(err) || err instanceof mongo().MongoServerError) throw err;
       // A client-side refusal (e.g. a document over 16 MB is refused before it is
       // sent) fails the whole call: insert one by one to isolate the culprit(s).
       if (docs.length > 1) {
@@ -215,10 +216,10 @@ export function isTransient(err: unknown): boolean {
   if (err.cause !== undefined && err.cause !== err && isTransient(err.cause)) return true;
   const name = err.name;
   if (/^Mongo(Network|NetworkTimeout|ServerSelection|Topology|PoolCleared|Timeout|NotConnected)/.test(name)) return true;
-  if (err instanceof MongoServerError || err instanceof MongoBulkWriteError) {
+  if (err instanceof mongo().MongoServerError || err instanceof mongo().MongoBulkWriteError) {
     if (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool')) return true;
     if (typeof err.code === 'number' && TRANSIENT_CODES.has(err.code)) return true;
-    if (err instanceof MongoBulkWriteError && err.writeConcernError) return true;
+    if (err instanceof mongo().MongoBulkWriteError && err.writeConcernError) return true;
   }
   return false;
 }

@@ -17,7 +17,8 @@
  * later with an older time than the cursor is not returned to a reader that
  * already passed that time (a live tail should re-read a short window).
  */
-import { MongoClient, type Collection, type Filter } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
+import { mongo } from './driver.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { fromDocument, type LogDocument } from './document.js';
 import { summarizeTasks, type RecentTasksQuery, type RecordsPage, type StoreReader, type TaskSummary } from '../store.js';
@@ -119,7 +120,7 @@ export class MongoStoreReader implements StoreReader {
  * collection names). The driver connects on the first query.
  */
 export function openMongoStore(uri: string, database: string, log: string, perf: string, timeoutMs = 5_000): MongoStoreReader {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  const client = new (mongo().MongoClient)(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
   const db = client.db(database);
   const reader = new MongoStoreReader(db.collection<LogDocument>(log), db.collection<LogDocument>(perf), `mongodb ${database}.${log}`);
   reader.owned = client;

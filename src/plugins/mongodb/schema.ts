@@ -3,7 +3,7 @@
  * JSON Schema). The URI is checked by the driver's own parser at config time,
  * so `distlogd --check-config` reports a malformed URI before anything runs.
  */
-import { MongoClient } from 'mongodb';
+import { mongo } from './driver.js';
 import { defaultsOf, Type, withCheck, withMessage, type Problem, type Static } from '../api.js';
 
 const URI_HINT = 'e.g. mongodb://127.0.0.1:27017 or mongodb+srv://user:pass@cluster.example.net';
@@ -13,7 +13,7 @@ export function uriProblem(uri: string): string | undefined {
   try {
     // The constructor parses and validates the whole connection string (hosts,
     // ports, options) synchronously; connecting happens only in connect().
-    new MongoClient(uri);
+    new (mongo().MongoClient)(uri);
     return undefined;
   } catch (err) {
     return (err as Error).message;

@@ -13,7 +13,8 @@
  * `time` index and points to the `capped` option. A server refusing one index
  * costs that index (a warning), never the plugin's start.
  */
-import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
+import type { Db, IndexDescription } from 'mongodb';
+import { mongo } from './driver.js';
 import type { MongoOptions } from './schema.js';
 
 export interface SetupReport {
@@ -39,8 +40,8 @@ function indexesFor(opts: MongoOptions, ttl: boolean): IndexDescription[] {
   ];
 }
 
-const codeName = (err: unknown) => (err instanceof MongoServerError ? `${err.codeName ?? err.code}: ${err.message}` : (err as Error).message);
-const isServerRefusal = (err: unknown) => err instanceof MongoServerError;
+const codeName = (err: unknown) => (err instanceof mongo().MongoServerError ? `${err.codeName ?? err.code}: ${err.message}` : (err as Error).message);
+const isServerRefusal = (err: unknown) => err instanceof mongo().MongoServerError;
 
 async function makeCapped(db: Db, name: string, opts: MongoOptions, report: SetupReport): Promise<void> {
   const { sizeBytes, maxDocuments } = opts.capped;
@@ -54,7 +55,7 @@ async function makeCapped(db: Db, name: string, opts: MongoOptions, report: Setu
   try {
     await db.createCollection(name, { capped: true, size: sizeBytes, ...(maxDocuments ? { max: maxDocuments } : {}) });
   } catch (err) {
-    if (err instanceof MongoServerError && err.code === NAMESPACE_EXISTS) return; // another collector made it first
+    if (err instanceof mongo().MongoServerError && err.code === NAMESPACE_EXISTS) return; // another collector made it first
     if (!isServerRefusal(err)) throw err;
     report.warnings.push(`collection ${name}: the server refused a capped collection (${codeName(err)}); records are kept without a size limit`);
   }
@@ -71,7 +72,7 @@ export async function prepareCollection(db: Db, name: string, opts: MongoOptions
     for (const ix of await coll.listIndexes().toArray()) existing.add(String(ix.name));
   } catch (err) {
     // NamespaceNotFound: the collection does not exist yet; createIndexes makes it.
-    if (!(err instanceof MongoServerError && err.code === 26)) throw err;
+    if (!(err instanceof mongo().MongoServerError && err.code === 26)) throw err;
   }
   const ttl = opts.ttlDays > 0;
   for (const ix of indexesFor(opts, ttl)) {
@@ -81,7 +82,7 @@ export async function prepareCollection(db: Db, name: string, opts: MongoOptions
       report.indexes[where] = existing.has(ix.name!) ? 'exists' : 'created';
     } catch (err) {
       if (!isServerRefusal(err)) throw err;
-      if (err instanceof MongoServerError && (err.code === INDEX_OPTIONS_CONFLICT || err.code === INDEX_KEY_SPECS_CONFLICT)) {
+      if (err instanceof mongo().MongoServerError && (err.code === INDEX_OPTIONS_CONFLICT || err.code === INDEX_KEY_SPECS_CONFLICT)) {
         report.indexes[where] = 'exists with other options';
         report.warnings.push(`collection ${name}: index ${ix.name!} exists with other options (${codeName(err)}); kept as is (to change ttlDays on MongoDB use collMod, or drop the index)`);
         continue;

@@ -8,7 +8,8 @@
  * - a reconnect strategy that backs off to `reconnectMaxDelayMs` and never
  *   gives up (the collector must recover by itself when the server returns).
  */
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
+import { redisDriver } from './driver.js';
 
 export type Client = RedisClientType;
 
@@ -31,7 +32,7 @@ export interface ClientOptions {
 
 export function makeClient(url: string, o: ClientOptions): Client {
   const maxDelay = o.reconnectMaxDelayMs;
-  return createClient({
+  return redisDriver().createClient({
     url,
     disableOfflineQueue: true,
     socket: {

@@ -25,7 +25,7 @@
  *   the batch's first records, and subscribers away during an outage miss what
  *   was published before they came back (Redis pub/sub keeps nothing).
  */
-import { MultiErrorReply } from 'redis';
+import { redisDriver } from './driver.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import type { PluginContext, PluginInstance, StoreReader } from '../api.js';
 import { makeClient, reasonOf, redactUrl, type Client } from './connection.js';
@@ -143,7 +143,7 @@ export class RedisSink implements PluginInstance {
       await tx.exec();
       return;
     } catch (err) {
-      if (!(err instanceof MultiErrorReply)) throw err; // the connection: retry the batch, same IDs
+      if (!(err instanceof redisDriver().MultiErrorReply)) throw err; // the connection: retry the batch, same IDs
       const refused: number[] = [];
       for (const i of err.errorIndexes) {
         const message = (err.replies[i] as Error).message;
