@@ -30,6 +30,7 @@ import { Type, type PluginFactory } from '../../src/plugins/api.js';
 import { otlpPlugin, type OtlpOptions, type OtlpSink } from '../../src/plugins/otlp/index.js';
 import { Otelcol } from '../../test/helpers/otelcol.js';
 import { interleave, ratioLine } from '../lib/rounds.js';
+import { sampleRecord } from '../lib/sample-records.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -37,26 +38,7 @@ const REQUEST = Number(process.env.BENCH_REQUEST ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 
-function record(i: number): LogEntry {
-  const task = (i % 500).toString(16).padStart(32, '0');
-  return {
-    v: 2,
-    timeUnixNano: String(1795568645885001000n + BigInt(i) * 1000n),
-    level: 'INFO',
-    severity: 9,
-    logger: 'checkout',
-    message: `order ${i} reserved 3 items for customer c-${i % 977}`,
-    attributes: { 'order.id': `o-${i}`, items: 3, region: 'eu-west-1' },
-    task,
-    span: (i % 500).toString(16).padStart(16, '0'),
-    path: '1/2',
-    seq: i % 20,
-    key: `${i % 20}@${task}/1/2`,
-    resource: { 'service.name': `svc${i % 3}`, 'host.name': 'bench-host', 'process.pid': 4242 },
-    system: 'P',
-    kind: 'L',
-  };
-}
+const record = sampleRecord;
 
 const bodies: Buffer[] = [];
 for (let i = 0; i < N; i += REQUEST) bodies.push(encodeOtlp(Array.from({ length: Math.min(REQUEST, N - i) }, (_, j) => record(i + j))));

@@ -33,6 +33,7 @@ import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { NullTransport } from './null-transport.js';
 import { interleave, machineLine, ratioLine, type Contender } from '../lib/rounds.js';
+import { withCpuTime } from '../lib/cpu-time.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -111,19 +112,7 @@ const contenders: Contender[] = [
   },
 ].filter((c) => only === undefined || c.name === only);
 
-// CPU time per record beside the wall-clock rates: on a shared machine wall time
-// swings with the neighbours' load, CPU time much less.
-const cpu = new Map<string, number[]>();
-const timed: Contender[] = contenders.map((c) => ({
-  name: c.name,
-  run: async () => {
-    const t0 = process.cpuUsage();
-    const n = await c.run();
-    const d = process.cpuUsage(t0);
-    (cpu.get(c.name) ?? cpu.set(c.name, []).get(c.name)!).push((d.user + d.system) / n);
-    return n;
-  },
-}));
+const { timed, cpu } = withCpuTime(contenders);
 console.log(machineLine().replace('machine:', 'before the rounds:'));
 const results = await interleave(timed, ROUNDS); // prints the load after the rounds
 const cpuMedian = (name: string): number | undefined => {

@@ -33,6 +33,7 @@ import { levels } from '../../src/sdk/loggers.js';
 import { setPipeline } from '../../src/sdk/internal/pipeline.js';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { interleave, type Contender } from '../lib/rounds.js';
+import { withCpuTime } from '../lib/cpu-time.js';
 import { NullTransport } from './null-transport.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
@@ -105,17 +106,7 @@ const contenders: Contender[] = [
   ...Object.keys(heads).map(distlogStage),
 ];
 
-const cpu = new Map<string, number[]>();
-const timed: Contender[] = contenders.map((c) => ({
-  name: c.name,
-  run: async () => {
-    const t0 = process.cpuUsage();
-    const n = await c.run();
-    const d = process.cpuUsage(t0);
-    (cpu.get(c.name) ?? cpu.set(c.name, []).get(c.name)!).push((d.user + d.system) / n);
-    return n;
-  },
-}));
+const { timed, cpu } = withCpuTime(contenders);
 await interleave(timed, ROUNDS);
 console.log('');
 const pinoMedian = median(cpu.get('pino sync')!);

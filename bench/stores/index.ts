@@ -24,6 +24,7 @@ import { RedisSink } from '../../src/plugins/redis/index.js';
 import { REDIS_DEFAULTS } from '../../src/plugins/redis/schema.js';
 import { RedisServer } from '../../test/helpers/redis-server.js';
 import { interleave, ratioLine } from '../lib/rounds.js';
+import { sampleRecord } from '../lib/sample-records.js';
 import { benchMongo } from './mongodb.js';
 
 const N = Number(process.env.BENCH_N ?? 50_000);
@@ -32,23 +33,7 @@ const BATCH = 1_000;
 const MAX_LEN = 100_000;
 
 function records(n: number): LogEntry[] {
-  return Array.from({ length: n }, (_, i) => ({
-    v: 2,
-    timeUnixNano: String(1795568645885001000n + BigInt(i) * 1000n),
-    level: 'INFO',
-    severity: 9,
-    logger: 'checkout',
-    message: `order ${i} reserved 3 items for customer c-${i % 977}`,
-    attributes: { 'order.id': `o-${i}`, items: 3, region: 'eu-west-1' },
-    task: (i % 500).toString(16).padStart(32, '0'),
-    span: (i % 500).toString(16).padStart(16, '0'),
-    path: '1/2',
-    seq: i % 20,
-    key: `${i % 20}@${(i % 500).toString(16).padStart(32, '0')}/1/2`,
-    resource: { 'service.name': `svc${i % 3}`, 'host.name': 'bench-host', 'process.pid': 4242 },
-    system: 'P',
-    kind: 'L',
-  }));
+  return Array.from({ length: n }, (_, i) => sampleRecord(i));
 }
 
 const quiet = { info() {}, warn() {}, error() {} };
