@@ -1,34 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DISTLOGD, distlogd } from './run-distlogd.js';
 
-const DISTLOGD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'distlogd.ts');
-const TSX = import.meta.resolve('tsx');
 
-interface Run {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-
-function distlogd(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, ['--import', TSX, DISTLOGD, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
 
 test('a YAML alias bomb is a config error: exit 2 with file:line, no stack trace', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'distlogd-bomb-'));

@@ -1,39 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { entry, freePort, goodMessage, pushSocket, waitFor } from '../collector/helpers.js';
+import { distlogd } from './run-distlogd.js';
 
-const DISTLOGD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'distlogd.ts');
-const TSX = import.meta.resolve('tsx');
 const TASK = '5b5e8d3dcdce4011899ae77a68171c0d';
 /** Starting a process through tsx can take many seconds on a loaded machine; wait for the outcome, not a duration. */
 const STARTUP_MS = 60_000;
 
-interface Run {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-
-function distlogd(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, ['--import', TSX, DISTLOGD, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
 
 test('--check-config: OK and exit 0; every error and exit 2; bad usage exit 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'distlogd-check-'));

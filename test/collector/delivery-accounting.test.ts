@@ -13,8 +13,7 @@ import { DeliveryAccounting } from '../../src/collector/accounting.js';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import { encodeBatch, formatTopic } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
-import { Type, type PluginFactory } from '../../src/plugins/api.js';
-import { entry, freePort, pushSocket, waitFor } from './helpers.js';
+import { collectingPlugin, entry, freePort, pushSocket, waitFor } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -73,10 +72,7 @@ test('accounting: with recordsBefore in the envelope, missing records are exact,
 
 test('gaps reach the stats line, a distlogd record per system, the control channel and `distlog stats`', async () => {
   const got: LogEntry[] = [];
-  const collect: PluginFactory = {
-    type: 'collect', configSchema: Type.Object({}),
-    create: () => ({ start() {}, consume: (b) => void got.push(...b), flush() {}, shutdown() {} }),
-  };
+  const collect = collectingPlugin(got);
   const controlPort = await freePort();
   const text = [
     'receiver: { endpoints: ["tcp://127.0.0.1:*"] }',

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { Push } from 'zeromq';
 import { encodeBatch, formatTopic } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
+import { Type, type PluginFactory } from '../../src/plugins/api.js';
 
 let n = 0;
 export function entry(over: Partial<LogEntry> = {}): LogEntry {
@@ -53,3 +54,12 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A plugin of type `collect` that keeps every record it is given in `into`. */
+export function collectingPlugin(into: LogEntry[]): PluginFactory {
+  return {
+    type: 'collect',
+    configSchema: Type.Object({}, { additionalProperties: false }),
+    create: () => ({ start() {}, consume: (b) => void into.push(...b), flush() {}, shutdown() {} }),
+  };
+}

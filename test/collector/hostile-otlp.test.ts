@@ -9,16 +9,7 @@ import assert from 'node:assert/strict';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import { DEFAULT_MAX_ENTRIES, encodeBatch } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
-import { Type, type PluginFactory } from '../../src/plugins/api.js';
-import { entry, pushSocket, sleep, waitFor } from './helpers.js';
-
-function collectingPlugin(into: LogEntry[]): PluginFactory {
-  return {
-    type: 'collect',
-    configSchema: Type.Object({}, { additionalProperties: false }),
-    create: () => ({ start() {}, consume: (b) => void into.push(...b), flush() {}, shutdown() {} }),
-  };
-}
+import { collectingPlugin, entry, pushSocket, sleep, waitFor } from './helpers.js';
 
 /** ExportLogsServiceRequest{ResourceLogs{ScopeLogs{n empty LogRecords}}}, written by hand. */
 function emptyRecords(n: number): Buffer {

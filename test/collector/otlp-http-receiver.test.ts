@@ -13,15 +13,7 @@ import { encodeOtlp } from '../../src/protocol/index.js';
 import { Reader } from '../../src/protocol/proto-wire.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { Type, type PluginFactory } from '../../src/plugins/api.js';
-import { entry, sleep, waitFor } from './helpers.js';
-
-function collectingPlugin(into: LogEntry[]): PluginFactory {
-  return {
-    type: 'collect',
-    configSchema: Type.Object({}, { additionalProperties: false }),
-    create: () => ({ start() {}, consume: (b) => void into.push(...b), flush() {}, shutdown() {} }),
-  };
-}
+import { collectingPlugin, entry, sleep, waitFor } from './helpers.js';
 
 /** Reads the string and varint fields of a small protobuf message (Status, PartialSuccess). */
 function fields(buf: Buffer): Map<number, number | Buffer> {

@@ -4,18 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
-import { Type, type PluginFactory } from '../../src/plugins/api.js';
-import { entry, goodMessage, pushSocket, sleep, waitFor } from './helpers.js';
+import { collectingPlugin, entry, goodMessage, pushSocket, sleep, waitFor } from './helpers.js';
 
 /** Keeps what it is given, in memory. */
-function collectingPlugin(into: LogEntry[]): PluginFactory {
-  return {
-    type: 'collect',
-    configSchema: Type.Object({}),
-    create: () => ({ start() {}, consume: (b) => void into.push(...b), flush() {}, shutdown() {} }),
-  };
-}
-
 const pythonDir = fileURLToPath(new URL('../../../shared/fixtures/python-distlog', import.meta.url));
 
 test('bad input of every kind is counted and reported; good messages sent after it still arrive', async () => {

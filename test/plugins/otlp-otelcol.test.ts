@@ -17,8 +17,8 @@ import { loadConfig, startCollector } from '../../src/collector/index.js';
 import { encodeOtlp } from '../../src/protocol/index.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { BUILTIN_PLUGINS } from '../../src/cli/components.js';
-import { Type, type PluginFactory } from '../../src/plugins/api.js';
-import { entry, goodMessage, pushSocket, waitFor } from '../collector/helpers.js';
+import type { PluginFactory } from '../../src/plugins/api.js';
+import { collectingPlugin, entry, goodMessage, pushSocket, waitFor } from '../collector/helpers.js';
 import { attrs, Otelcol } from '../helpers/otelcol.js';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
@@ -99,11 +99,7 @@ for (const encoding of ['protobuf', 'json'] as const) test(`otlp plugin (${encod
 
 test('a real OpenTelemetry Collector\'s otlphttp exporter → distlogd\'s OTLP/HTTP receiver: the records arrive', { timeout: 120_000 }, async () => {
   const got: LogEntry[] = [];
-  const collect: PluginFactory = {
-    type: 'collect',
-    configSchema: Type.Object({}, { additionalProperties: false }),
-    create: () => ({ start() {}, consume: (b) => void got.push(...b), flush() {}, shutdown() {} }),
-  };
+  const collect = collectingPlugin(got);
   const text = [
     'receiver:',
     '  endpoints: ["tcp://127.0.0.1:*"]',
@@ -144,11 +140,7 @@ test('a real OpenTelemetry Collector\'s otlphttp exporter → distlogd\'s OTLP/H
 test('the Collector\'s own OTLP/JSON (its file exporter\'s lines) POSTed to distlogd\'s receiver as application/json: the same records', { timeout: 120_000 }, async () => {
   const col = await Otelcol.start();
   const got: LogEntry[] = [];
-  const collect: PluginFactory = {
-    type: 'collect',
-    configSchema: Type.Object({}, { additionalProperties: false }),
-    create: () => ({ start() {}, consume: (b) => void got.push(...b), flush() {}, shutdown() {} }),
-  };
+  const collect = collectingPlugin(got);
   const text = ['receiver:', '  endpoints: ["tcp://127.0.0.1:*"]', "  otlpHttp: { enabled: true, endpoint: '127.0.0.1:0' }", 'stats: { intervalSeconds: 0 }', 'plugins: [{ type: collect }]'].join('\n');
   const handle = await startCollector(await loadConfig({ text }, { plugins: [collect], env: {} }), { log: () => {} });
   try {

@@ -16,7 +16,7 @@ import { loadConfig, startCollector, type CollectorHandle } from '../../src/coll
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { Type, defaultsOf, type PluginFactory } from '../../src/plugins/api.js';
 import { OtlpOptionsSchema, OtlpSink, parseRetryAfter, type OtlpOptions } from '../../src/plugins/otlp/index.js';
-import { entry, freePort, waitFor } from '../collector/helpers.js';
+import { collectingPlugin, entry, freePort, waitFor } from '../collector/helpers.js';
 
 const warnings: string[] = [];
 const ctx = {
@@ -31,11 +31,7 @@ function sink(over: Partial<OtlpOptions>): OtlpSink {
 }
 
 async function receiver(extra: string, got: LogEntry[]): Promise<CollectorHandle> {
-  const collect: PluginFactory = {
-    type: 'collect',
-    configSchema: Type.Object({}, { additionalProperties: false }),
-    create: () => ({ start() {}, consume: (b) => void got.push(...b), flush() {}, shutdown() {} }),
-  };
+  const collect = collectingPlugin(got);
   const text = [
     'receiver:',
     '  endpoints: ["tcp://127.0.0.1:*"]',
