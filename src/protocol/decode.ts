@@ -50,7 +50,8 @@ function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimits): DecodedMessage {
+/** The checks every message passes before its records are read: frames, topic, encoding, size. */
+export function checkMessage(frames: readonly Uint8Array[], limits?: DecodeLimits): { topic: Topic; t: string; payload: Buffer } {
   if (frames.length !== 2) {
     const t = frames.length > 0 && frames[0]!.length === 3 ? describeBytes(frames[0]!) : undefined;
     throw new ProtocolError(
@@ -73,29 +74,23 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
   if (max !== undefined && payload.length > max) {
     throw new ProtocolError('size', `topic "${t}": payload of ${payload.length} bytes exceeds the limit of ${max} bytes (maxMessageBytes)`, t);
   }
+  return { topic, t, payload };
+}
 
+export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimits): DecodedMessage {
+  const { topic, t, payload } = checkMessage(frames, limits);
   const maxEntries = limits?.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (topic.encoding === 'O') {
     let d;
     try {
-      const count = countOtlpRecords(payload);
-      if (count > maxEntries) throw tooMany(t, count, maxEntries);
+      tooManyOtlpRecords(payload, maxEntries, t);
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
       const opts = limits?.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : undefined;
       d = decodeOtlp(payload, { system: topic.system, kind: 'L' }, opts);
     } catch (err) {
-      if (err instanceof WireError) {
-        throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message}`, t, { cause: err });
-      }
-      // The AnyValue reader recurses once per nesting level: a deep enough value overflows the stack.
-      if (err instanceof RangeError) {
-        throw new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message} (values nested too deep)`, t, { cause: err });
-      }
-      throw err;
+      throw otlpFailure(err, t);
     }
-    if (d.entries.length + d.errors.length > maxEntries) {
-      throw new ProtocolError('entry_count', `topic "${t}": ${d.entries.length + d.errors.length} records, more than the limit of ${maxEntries} (maxEntries)`, t);
-    }
+    checkEntryCount(d.entries.length + d.errors.length, maxEntries, t);
     // The OTLP reader bounds nesting itself (maxDepth, default 32, no deeper than
     // MAX_VALUE_DEPTH allows) and builds only plain data in prototype-free maps:
     // its records need no second walk over their values, only the system check.
@@ -116,6 +111,36 @@ export function decodeMessage(frames: readonly Uint8Array[], limits?: DecodeLimi
   return { topic, entries, meta: d.meta, source: 'distlog', errors: d.errors };
 }
 
+/** A WireError (or a stack overflow in the AnyValue reader) as the ProtocolError of the message; anything else as it is. */
+export function otlpFailure(err: unknown, t: string): unknown {
+  if (err instanceof WireError) {
+    return new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message}`, t, { cause: err });
+  }
+  // The AnyValue reader recurses once per nesting level: a deep enough value overflows the stack.
+  if (err instanceof RangeError) {
+    return new ProtocolError('schema', `topic "${t}": malformed OTLP payload: ${err.message} (values nested too deep)`, t, { cause: err });
+  }
+  return err;
+}
+
+export function checkEntryCount(records: number, maxEntries: number, t: string): void {
+  if (records > maxEntries) {
+    throw new ProtocolError('entry_count', `topic "${t}": ${records} records, more than the limit of ${maxEntries} (maxEntries)`, t);
+  }
+}
+
+export function tooManyOtlpRecords(payload: Buffer, maxEntries: number, t: string): void {
+  const count = countOtlpRecords(payload);
+  if (count > maxEntries) throw tooMany(t, count, maxEntries);
+}
+
+/** Cuts error messages to MAX_ERROR_CHARS: they may quote the sender's value. */
+export function boundErrorMessages(errors: EntryError[]): void {
+  for (const x of errors) {
+    if (x.message.length > MAX_ERROR_CHARS) x.message = `${x.message.slice(0, MAX_ERROR_CHARS)}... (${x.message.length} chars)`;
+  }
+}
+
 /** Longest entry error message passed on; longer ones are cut (they quote sender data). */
 const MAX_ERROR_CHARS = 300;
 
@@ -130,9 +155,7 @@ const MAX_ERROR_CHARS = 300;
  */
 function keepBounded(entries: LogEntry[], errors: EntryError[], topic: Topic, recheckValues: boolean): LogEntry[] {
   // An error message may quote the sender's value: keep what reaches the operator's log short.
-  for (const x of errors) {
-    if (x.message.length > MAX_ERROR_CHARS) x.message = `${x.message.slice(0, MAX_ERROR_CHARS)}... (${x.message.length} chars)`;
-  }
+  boundErrorMessages(errors);
   const json = topic.encoding === 'J';
   // JSON records were validated already; OTLP ones share a resource per ResourceLogs: check each once
   // (service.name / host.name must be strings, which the OTLP reader does not know about).

@@ -10,6 +10,7 @@ import { LOG_ENTRY_VERSION, type BatchMeta, type ExceptionInfo, type KindCode, t
 import { ATTR_SYSTEM } from './attributes.js';
 import { levelNameFromSeverity } from './severity.js';
 import { BATCH_META_FIELD } from './otlp-codec.js';
+import { setResourceFields, setScopeFields, type ResourceFacts, type ScopeFacts } from './otlp-facts.js';
 import {
   DEFAULT_MAX_DEPTH, DepthError, FieldError, kv, newMap, readAnyValue, readAttributeInto, readKeyValue, setMaxDepth,
   K_DURATION, K_EVENT, K_KEY, K_KIND, K_MESSAGE, K_PARENT, K_PATH, K_SEQ, K_SPAN, K_TASK, K_USER, K_XMESSAGE, K_XSTACK, K_XTYPE,
@@ -25,7 +26,7 @@ type NodeBuffer = Buffer & { hexSlice(start: number, end: number): string };
  * (InstrumentationLibrary has name=1, version=2). Read, not skipped: skipping
  * would lose their records without counting them.
  */
-const LEGACY_SCOPE_LOGS_TAG = 1000 * 8 + 2;
+export const LEGACY_SCOPE_LOGS_TAG = 1000 * 8 + 2;
 
 function wantString(name: string, v: unknown): string {
   if (typeof v !== 'string') throw new FieldError(`attributes["${name}"]`, `expected a string, got ${v === null ? 'null' : typeof v}`);
@@ -276,10 +277,7 @@ function readScopeLogs(r: Reader, end: number, st: State): void {
       try {
         out.push(readLogRecord(r, e, st.kind));
       } catch (err) {
-        if (!(err instanceof WireError || err instanceof FieldError)) throw err;
-        const field = err instanceof FieldError ? `.${err.field}` : '';
-        const what = err instanceof FieldError ? err.message : `malformed OTLP LogRecord: ${err.message}`;
-        st.errors.push({ index, path: `entries[${index}]${field}`, message: what });
+        st.errors.push(recordError(err, index));
       }
       r.pos = e;
     } else if (tag === 0x1a) {
@@ -291,13 +289,33 @@ function readScopeLogs(r: Reader, end: number, st: State): void {
     return;
   }
   // The scope may follow its records on the wire (protobuf field order is free).
-  for (let i = from; i < out.length; i++) {
-    const e = out[i]!;
-    e.logger = logger;
-    if (version !== '') e.loggerVersion = version;
-    if (schemaUrl !== '') e.loggerSchemaUrl = schemaUrl;
-    if (scopeAttrs !== undefined) e.loggerAttributes = scopeAttrs;
-    if (dropped !== 0) e.loggerDroppedAttributesCount = dropped;
+  const scope: ScopeFacts = { logger, version, schemaUrl, attributes: scopeAttrs, dropped };
+  for (let i = from; i < out.length; i++) setScopeFields(out[i]!, scope);
+}
+
+/** The error a LogRecord that could not be read becomes (WireError and FieldError; anything else is rethrown). */
+function recordError(err: unknown, index: number): EntryError {
+  if (!(err instanceof WireError || err instanceof FieldError)) throw err;
+  const field = err instanceof FieldError ? `.${err.field}` : '';
+  const what = err instanceof FieldError ? err.message : `malformed OTLP LogRecord: ${err.message}`;
+  return { index, path: `entries[${index}]${field}`, message: what };
+}
+
+/**
+ * The LogRecord at payload[start, end) read exactly as decodeOtlp reads it,
+ * without its scope and resource fields (setScopeFields, setResourceFields):
+ * the entry, or the error it becomes. For the JSON-lines transcoder's records
+ * that its fast path does not take. The caller sets the depth bound (setMaxDepth).
+ */
+export function decodeLogRecordAt(payload: Buffer, start: number, end: number, kind: KindCode, index: number): LogEntry | EntryError {
+  const r = new Reader(payload, start);
+  try {
+    return readLogRecord(r, end, kind);
+  } catch (err) {
+    return recordError(err, index);
+  } finally {
+    forget(TASK_ID);
+    forget(SPAN_ID);
   }
 }
 
@@ -338,13 +356,8 @@ function readResourceLogs(r: Reader, end: number, st: State, system: SystemCode)
     delete resource[ATTR_SYSTEM];
     if (s === 'T' || s === 'S' || s === 'P') system = s;
   }
-  for (let i = from; i < out.length; i++) {
-    const e = out[i]!;
-    e.resource = resource;
-    e.system = system;
-    if (schemaUrl !== '') e.resourceSchemaUrl = schemaUrl;
-    if (dropped !== 0) e.resourceDroppedAttributesCount = dropped;
-  }
+  const facts: ResourceFacts = { resource, system, schemaUrl, dropped };
+  for (let i = from; i < out.length; i++) setResourceFields(out[i]!, facts);
 }
 
 export interface OtlpDecoded {
