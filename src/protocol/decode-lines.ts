@@ -8,7 +8,7 @@ import type { BatchMeta } from './log-entry.js';
 import type { EntryError } from './errors.js';
 import type { Topic } from './topic.js';
 import { DEFAULT_MAX_ENTRIES, boundErrorMessages, checkEntryCount, checkMessage, decodeMessage, otlpFailure, tooManyOtlpRecords, type DecodeLimits } from './decode.js';
-import { jsonLinesFromEntries, lineCount, type JsonLines } from './json-lines.js';
+import { jsonLinesOfMessage, lineCount, type JsonLines } from './json-lines.js';
 import { DEFAULT_MAX_DEPTH } from './otlp-decode.js';
 import { transcodeOtlp } from './otlp-lines.js';
 import { MAX_VALUE_DEPTH } from './validate.js';
@@ -45,8 +45,6 @@ export function decodeMessageLines(frames: readonly Uint8Array[], limits?: Decod
     // A resource the topic check refuses, or one the fast path does not take: the object path says which records.
   }
   const m = decodeMessage(frames, limits);
-  const lines = jsonLinesFromEntries(m.entries, (index, err) =>
-    m.errors.push({ index, path: `entries[${index}]`, message: `cannot be written as JSON: ${(err as Error).message}` }),
-  );
+  const lines = jsonLinesOfMessage(m.entries, m.errors);
   return { topic, lines, meta: m.meta, source: m.source, errors: m.errors };
 }

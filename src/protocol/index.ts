@@ -8,6 +8,20 @@ export { type Encoding, type Topic, ENCODINGS, parseTopic, formatTopic, topicStr
 export { type PubTopic, DEFAULT_PUB_ENDPOINT, PUB_TOPIC_LEVELS, pubTopicText, parsePubTopic, encodeTopicService } from './pub-topic.js';
 export { encodeBatch } from './encode.js';
 export { type DecodeLimits, type DecodedMessage, decodeMessage, DEFAULT_MAX_ENTRIES } from './decode.js';
+export { type DecodedLines, decodeMessageLines } from './decode-lines.js';
+export {
+  type JsonLines,
+  EMPTY_JSON_LINES,
+  lineCount,
+  lineStart,
+  lineText,
+  systemOfLine,
+  kindOfLine,
+  sliceJsonLines,
+  concatJsonLines,
+  jsonLinesFromEntries,
+} from './json-lines.js';
+export { type OtlpLines, otlpToJsonLines } from './otlp-lines.js';
 export { ProtocolError, type ProtocolErrorCode, type EntryError } from './errors.js';
 export { type ParsedKey, parseKey, formatKey } from './key.js';
 export { callSpanId, callerKey, MAX_DERIVED_CALL } from './call-span.js';

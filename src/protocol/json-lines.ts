@@ -6,6 +6,7 @@
  * the JSON of the LogEntry that decodeMessage would have built (same fields and
  * values; field order follows LogEntry's declaration).
  */
+import type { EntryError } from './errors.js';
 import type { KindCode, LogEntry, SystemCode } from './log-entry.js';
 import { JsonLineWriter } from './json-line.js';
 
@@ -89,6 +90,36 @@ export function concatJsonLines(parts: readonly JsonLines[]): JsonLines {
     k += p.ends.length;
   }
   return { bytes, ends, systems, kinds };
+}
+
+/**
+ * The JSON lines of a decoded message's entries. An entry the writer refuses
+ * joins `errors` (which the decoder filled) under its index in the message,
+ * kept in index order.
+ */
+export function jsonLinesOfMessage(entries: readonly LogEntry[], errors: EntryError[]): JsonLines {
+  const refused: EntryError[] = [];
+  const lines = jsonLinesFromEntries(entries, (i, err) => {
+    const index = messageIndex(i, errors);
+    refused.push({ index, path: `entries[${index}]`, message: `cannot be written as JSON: ${(err as Error).message}` });
+  });
+  if (refused.length) {
+    errors.push(...refused);
+    errors.sort((a, b) => a.index - b.index);
+  }
+  return lines;
+}
+
+/**
+ * The position in its message of the `entry`-th kept record, given the records
+ * of that message refused before (their `index`es): entries and errors share
+ * one numbering, in wire order.
+ */
+export function messageIndex(entry: number, refused: readonly { index: number }[]): number {
+  const taken = refused.map((e) => e.index).sort((a, b) => a - b);
+  let index = entry;
+  for (const t of taken) if (t <= index) index++;
+  return index;
 }
 
 /**

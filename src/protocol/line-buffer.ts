@@ -89,7 +89,8 @@ export class LineBuffer {
     this.ensure(n);
     const buf = this.buf;
     let p = this.pos;
-    if (n <= SHORT_BYTES) for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    // A native copy costs ~40 ns whatever the size here; a JS loop ~2.5 ns a byte.
+    if (n <= 8) for (let i = 0; i < n; i++) buf[p++] = b[i]!;
     else {
       buf.set(b, p);
       p += n;
@@ -203,6 +204,20 @@ export class LineBuffer {
   number(n: number): void {
     if (n >= 0 && n <= Number.MAX_SAFE_INTEGER && n === Math.floor(n) && !Object.is(n, -0)) this.uint(n);
     else this.jsonText(Number.isFinite(n) ? String(n) : 'null');
+  }
+
+  /** n < 1e9 as exactly nine digits (leading zeros kept). */
+  digits9(n: number): void {
+    this.ensure(9);
+    const buf = this.buf;
+    let p = this.pos + 9;
+    this.pos = p;
+    let x = n | 0;
+    for (let k = 0; k < 9; k++) {
+      const d = (x / 10) | 0;
+      buf[--p] = 0x30 + x - d * 10;
+      x = d;
+    }
   }
 
   /** A uint64 given as 32-bit halves, in decimal digits (no quotes), exact. */

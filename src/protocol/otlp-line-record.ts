@@ -55,14 +55,23 @@ const RESERVED: [string, number][] = [
   [ATTR_EVENT, R_EVENT], [ATTR_DURATION_MS, R_DURATION], [ATTR_KIND, R_KIND], [ATTR_TASK, R_OVERRIDE], [ATTR_SPAN, R_OVERRIDE],
   [ATTR_EXCEPTION_TYPE, R_XTYPE], [ATTR_EXCEPTION_MESSAGE, R_XMESSAGE], [ATTR_EXCEPTION_STACKTRACE, R_XSTACK],
 ];
-const RESERVED_BYTES = RESERVED.map(([name, id]) => ({ bytes: ascii(name), id, hash: hashOf(ascii(name), 0, name.length) }));
-const PREFIX = ascii(RESERVED_PREFIX);
+/** Set by hashOf: the bytes it hashed were not all ASCII. */
+let hashedNonAscii = false;
 
 function hashOf(b: Uint8Array, from: number, to: number): number {
   let h = to - from;
-  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+  let high = 0;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    high |= c;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  hashedNonAscii = high >= 0x80;
   return h;
 }
+
+const RESERVED_BYTES = RESERVED.map(([name, id]) => ({ bytes: ascii(name), id, hash: hashOf(ascii(name), 0, name.length) }));
+const PREFIX = ascii(RESERVED_PREFIX);
 
 function sameBytes(b: Uint8Array, from: number, to: number, w: Uint8Array): boolean {
   if (to - from !== w.length) return false;
@@ -275,7 +284,7 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
         if (at !== kvEnd) throw BAIL;
         const h = hashOf(p, kf, kt);
         // A non-ASCII key: two byte sequences may decode to one string (U+FFFD), which one object key holds.
-        for (let i = kf; i < kt; i++) if (p[i]! >= 0x80) throw BAIL;
+        if (hashedNonAscii) throw BAIL;
         const id = reservedId(p, kf, kt, h);
         const vk = vf < 0 ? V_NULL : scanValue(vf, vt);
         if (id === R_USER || ((id === R_XTYPE || id === R_XMESSAGE || id === R_XSTACK) && vk !== V_STRING)) {
@@ -326,10 +335,9 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
   if (at !== lim || severity > 24) throw BAIL;
 
   // v, time, level, severity, logger, message
-  out.raw(K_HEAD);
   const noTime = timeLo === 0 && timeHi === 0;
-  if (noTime) out.u64(obsLo, obsHi);
-  else out.u64(timeLo, timeHi);
+  if (noTime) writeTimeHead(out, obsLo, obsHi);
+  else writeTimeHead(out, timeLo, timeHi);
   const levelFromSeverity = levelTo <= levelFrom;
   out.raw(levelChunk(ctx, severity, levelFrom, levelTo));
   const hasMessage = msgFrom >= 0;
@@ -361,8 +369,7 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
   if (event >= 0) { out.raw(K_EVENT); out.raw(EVENT_WORDS[event]!); out.byte(0x22); }
   if (durationKind === V_NUMBER) { out.raw(K_DURATION); out.number(duration); }
   const hasTask = traceTo > traceFrom;
-  if (hasTask) { out.raw(K_TASK); out.hexString(p, traceFrom, traceTo); }
-  if (spanTo > spanFrom) { out.raw(K_SPAN); out.hexString(p, spanFrom, spanTo); }
+  if (hasTask || spanTo > spanFrom) out.raw(idsChunk(traceFrom, traceTo, spanFrom, spanTo));
   if (dropped !== 0) { out.raw(K_DROPPED); out.uint(dropped); }
   if (flags !== 0) { out.raw(K_FLAGS); out.uint(flags); }
   if (eventNameTo > eventNameFrom) { out.raw(K_EVENT_NAME); out.utf8String(p, eventNameFrom, eventNameTo); }
@@ -381,11 +388,76 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     out.byte(0x7d);
   }
   // distlog's exporter leaves distlog.key out when it is <seq>@<task>/<path> of the fields beside it.
-  if (keyFrom_ < 0 && seq >= 0 && pathFrom >= 0 && hasTask) writeDerivedKey(out, seq, traceFrom, traceTo, pathFrom, pathTo);
+  if (keyFrom_ < 0 && seq >= 0 && pathFrom >= 0 && hasTask) writeDerivedKey(out, seq, pathFrom, pathTo);
   if (hasMessage && bodyKind === V_STRING) { out.raw(K_BODY); out.utf8String(p, bodyFrom, bodyTo); }
   out.raw(ctx.tail);
   return kind;
 }
+
+/**
+ * `{"v":2,"timeUnixNano":"<19 digits>`. The seconds part changes once a second:
+ * its digits (with the line's head) are kept, and only the nine digits of the
+ * nanoseconds are written per record.
+ */
+function writeTimeHead(out: LineBuffer, lo: number, hi: number): void {
+  // value = sec * 1e9 + ns, with 2^32 = 4 * 1e9 + 294967296 and 2^48 = 281474 * 1e9 + 976710656.
+  const hH = Math.floor(hi / 65536);
+  const hL = hi % 65536;
+  let sec = hH * 281474 + hL * 4;
+  let ns = hH * 976710656 + hL * 294967296 + lo;
+  sec += Math.floor(ns / 1e9);
+  ns %= 1e9;
+  if (sec === 0 || hi >= 0x80000000) {
+    // before 1970-01-01T00:00:01 or past 2^63: no fixed nine-digit tail; rare enough to write plainly
+    out.raw(K_HEAD);
+    out.u64(lo, hi);
+    return;
+  }
+  if (sec !== TIME.sec) {
+    CHUNK.pos = 0;
+    CHUNK.raw(K_HEAD);
+    CHUNK.uint(sec);
+    TIME.head = new Uint8Array(CHUNK.take());
+    TIME.sec = sec;
+  }
+  out.raw(TIME.head);
+  out.digits9(ns);
+}
+const TIME = { sec: -1, head: new Uint8Array(0) };
+
+/**
+ * `,"task":"<hex>","span":"<hex>"` of the last ids met: the records of one scope
+ * share them, so 24 bytes are compared instead of 48 hex digits written.
+ */
+function idsChunk(traceFrom: number, traceTo: number, spanFrom: number, spanTo: number): Uint8Array {
+  const m = IDS;
+  const tn = traceTo - traceFrom;
+  const sn = spanTo - spanFrom;
+  if (m.chunk !== undefined && m.trace.length === tn && m.span.length === sn) {
+    let i = 0;
+    while (i < tn && m.trace[i] === p[traceFrom + i]) i++;
+    let j = 0;
+    if (i === tn) while (j < sn && m.span[j] === p[spanFrom + j]) j++;
+    if (i === tn && j === sn) return m.chunk;
+  }
+  CHUNK.pos = 0;
+  if (tn > 0) {
+    CHUNK.raw(K_TASK);
+    CHUNK.hexString(p, traceFrom, traceTo);
+  }
+  if (sn > 0) {
+    CHUNK.raw(K_SPAN);
+    CHUNK.hexString(p, spanFrom, spanTo);
+  }
+  m.chunk = new Uint8Array(CHUNK.take());
+  m.trace = p.slice(traceFrom, traceTo);
+  m.span = p.slice(spanFrom, spanTo);
+  CHUNK.pos = 0;
+  CHUNK.hexDigits(p, traceFrom, traceTo);
+  m.taskHex = new Uint8Array(CHUNK.take());
+  return m.chunk;
+}
+const IDS = { chunk: undefined as Uint8Array | undefined, trace: new Uint8Array(0), span: new Uint8Array(0), taskHex: new Uint8Array(0) };
 
 /** The bytes from the end of the time to the message's value (see LineContext.chunk). */
 function levelChunk(ctx: LineContext, severity: number, levelFrom: number, levelTo: number): Uint8Array {
@@ -434,7 +506,7 @@ function writeValue(out: LineBuffer, kind: number, i: number): void {
 }
 
 /** `,"key":"<seq>@<task hex>[/<path>]"`; a path with anything to escape takes the object path. */
-function writeDerivedKey(out: LineBuffer, seq: number, traceFrom: number, traceTo: number, pathFrom: number, pathTo: number): void {
+function writeDerivedKey(out: LineBuffer, seq: number, pathFrom: number, pathTo: number): void {
   for (let i = pathFrom; i < pathTo; i++) {
     const c = p[i]!;
     if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) throw BAIL;
@@ -444,7 +516,7 @@ function writeDerivedKey(out: LineBuffer, seq: number, traceFrom: number, traceT
   out.byte(0x22);
   out.uint(seq);
   out.byte(0x40);
-  out.hexDigits(p, traceFrom, traceTo);
+  out.raw(IDS.taskHex);
   if (pathTo > pathFrom) {
     out.byte(0x2f);
     out.copy(p, pathFrom, pathTo);

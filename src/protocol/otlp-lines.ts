@@ -25,8 +25,8 @@
  * randomly built payloads.
  */
 import type { EntryError } from './errors.js';
-import type { BatchMeta, KindCode, LogEntry, SystemCode } from './log-entry.js';
-import { jsonLinesFromEntries, type JsonLines } from './json-lines.js';
+import type { BatchMeta, KindCode, SystemCode } from './log-entry.js';
+import { jsonLinesOfMessage, type JsonLines } from './json-lines.js';
 import { JsonLineWriter } from './json-line.js';
 import { LineBuffer } from './line-buffer.js';
 import { Reader } from './proto-wire.js';
@@ -53,11 +53,11 @@ export function otlpToJsonLines(payload: Buffer, defaults: { system: SystemCode;
 /** The object path: decode, then write each entry (resources or scopes the fast path does not take). */
 export function viaEntries(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }, options?: OtlpDecodeOptions): OtlpLines {
   const d = decodeOtlp(payload, defaults, options);
-  const lines = jsonLinesFromEntries(d.entries, (i, err) => d.errors.push(unwritable(d.entries[i]!, i, err)));
+  const lines = jsonLinesOfMessage(d.entries, d.errors);
   return { lines, meta: d.meta, errors: d.errors };
 }
 
-function unwritable(_e: LogEntry, index: number, err: unknown): EntryError {
+function unwritable(index: number, err: unknown): EntryError {
   return { index, path: `entries[${index}]`, message: `cannot be written as JSON: ${(err as Error).message}` };
 }
 
@@ -324,7 +324,7 @@ function slowRecord(st: WalkState, start: number, end: number, index: number, ct
   try {
     SCRATCH.appendLine(e);
   } catch (err) {
-    st.errors.push(unwritable(e, index, err));
+    st.errors.push(unwritable(index, err));
     return;
   }
   OUT.buf.copy(SCRATCH.buf, 0, SCRATCH.pos);
