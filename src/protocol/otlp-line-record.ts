@@ -278,7 +278,11 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
         while (at < kvEnd) {
           const t = varint();
           if (t === 0x0a) { const l = len(); kf = at; kt = at + l; at += l; }
-          else if (t === 0x12) { const l = len(); vf = at; vt = at + l; at += l; }
+          else if (t === 0x12) {
+            // A second value: the decoder reads (and may refuse) the first too.
+            if (vf >= 0) throw BAIL;
+            const l = len(); vf = at; vt = at + l; at += l;
+          }
           else skip(t & 7);
         }
         if (at !== kvEnd) throw BAIL;
@@ -318,7 +322,9 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
           case R_XTYPE: xType = vFrom; xTypeTo = vTo; break;
           case R_XMESSAGE: xMsg = vFrom; xMsgTo = vTo; break;
           case R_XSTACK: xStack = vFrom; xStackTo = vTo; break;
-          case R_OTHER: break; // a newer writer's distlog.* name: not user data, not ours to read
+          // A newer writer's distlog.* name: not user data, not ours to read; but the
+          // decoder reads its value, so one it cannot read makes the record's error.
+          case R_OTHER: if (vk === V_OTHER) throw BAIL; break;
           default: throw BAIL; // distlog.task / distlog.span
         }
         break;

@@ -29,13 +29,13 @@ import type { BatchMeta, KindCode, SystemCode } from './log-entry.js';
 import { jsonLinesOfMessage, type JsonLines } from './json-lines.js';
 import { JsonLineWriter } from './json-line.js';
 import { LineBuffer } from './line-buffer.js';
-import { Reader } from './proto-wire.js';
+import { Reader, WireError } from './proto-wire.js';
 import { ATTR_SYSTEM } from './attributes.js';
 import { BATCH_META_FIELD } from './otlp-codec.js';
 import { DEFAULT_MAX_DEPTH, LEGACY_SCOPE_LOGS_TAG, decodeLogRecordAt, decodeOtlp, type OtlpDecodeOptions } from './otlp-decode.js';
 import { setResourceFields, setScopeFields, type ResourceFacts, type ScopeFacts } from './otlp-facts.js';
 import { newMap, readAttributeInto, setMaxDepth } from './otlp-values.js';
-import { checkResource } from './validate.js';
+import { MAX_VALUE_DEPTH, checkResource } from './validate.js';
 import { transcodeRecord, type LineContext } from './otlp-line-record.js';
 
 export interface OtlpLines {
@@ -151,9 +151,22 @@ export function transcodeOtlp(
   maxDepth: number,
   topicSystem?: SystemCode,
 ): OtlpLines | undefined {
+  // Values deeper than the JSON writer's bound: the object path refuses them record by record.
+  if (maxDepth > MAX_VALUE_DEPTH) return undefined;
   setMaxDepth(maxDepth);
   // JSON lines run 2-3 times the wire size (the resource is repeated on every line).
   OUT.begin(payload.length * 3 + 4096);
+  try {
+    return walk(payload, defaults, topicSystem);
+  } catch (err) {
+    // Broken framing around the records: the object path says what it makes of it
+    // (an error for the whole message, or for some of its records).
+    if (err instanceof WireError) return undefined;
+    throw err;
+  }
+}
+
+function walk(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }, topicSystem: SystemCode | undefined): OtlpLines | undefined {
   const errors: EntryError[] = [];
   const meta: BatchMeta = {};
   const st: WalkState = { payload, errors, index: 0, kind: defaults.kind, topicSystem };
@@ -201,11 +214,13 @@ function resourceLogs(r: Reader, end: number, st: WalkState, topicDefault: Syste
     const tag = r.uvarint();
     if (tag === 0x0a || tag === 0x12 || tag === LEGACY_SCOPE_LOGS_TAG) {
       const n = r.len();
+      if (r.pos + n > end) return false; // runs past its ResourceLogs: the object path's reading of it
       (tag === 0x0a ? resourceParts : scopeParts).push(r.pos, r.pos + n);
       r.pos += n;
     } else if (tag === 0x1a) schemaUrl = r.string();
     else r.skip(tag & 7);
   }
+  if (r.pos !== end) return false;
   // Resource{attributes=1, dropped_attributes_count=2}, read as the decoder reads it.
   const resource = newMap();
   let dropped = 0;
@@ -219,6 +234,7 @@ function resourceLogs(r: Reader, end: number, st: WalkState, topicDefault: Syste
       } else if (t === 0x10) dropped = r.uvarint();
       else r.skip(t & 7);
     }
+    if (r.pos !== e) return false;
   }
   let system = topicDefault;
   const s = resource[ATTR_SYSTEM];
@@ -264,6 +280,7 @@ function scopeLogs(r: Reader, start: number, end: number, st: WalkState, ctx: Li
     if (tag === 0x0a) {
       // InstrumentationScope{name=1, version=2, attributes=3, dropped_attributes_count=4}
       const e = r.len() + r.pos;
+      if (e > end) return false;
       while (r.pos < e) {
         const t = r.uvarint();
         if (t === 0x0a) logger = r.string();
@@ -273,13 +290,16 @@ function scopeLogs(r: Reader, start: number, end: number, st: WalkState, ctx: Li
         } else if (t === 0x20) dropped = r.uvarint();
         else r.skip(t & 7);
       }
+      if (r.pos !== e) return false;
     } else if (tag === 0x12) {
       const n = r.len();
+      if (r.pos + n > end) return false;
       records.push(r.pos, r.pos + n);
       r.pos += n;
     } else if (tag === 0x1a) schemaUrl = r.string();
     else r.skip(tag & 7);
   }
+  if (r.pos !== end) return false;
   const scope: ScopeFacts = { logger, version, schemaUrl, attributes, dropped };
   ctx.scopeFacts = scope;
   ctx.loggerJson = utf8Bytes(JSON.stringify(logger));
