@@ -123,6 +123,11 @@ function varint(): number {
   throw BAIL; // past 2^56: not a length, count or small integer of ours
 }
 
+/** Little-endian uint32 at i (bounds checked by the caller). */
+function u32(i: number): number {
+  return (p[i]! | (p[i + 1]! << 8) | (p[i + 2]! << 16)) + p[i + 3]! * 0x1000000;
+}
+
 function len(): number {
   const n = varint();
   if (n > lim - at) throw BAIL;
@@ -256,11 +261,11 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     switch (tag) {
       case 0x09:
         if (lim - at < 8) throw BAIL;
-        timeLo = p.readUInt32LE(at); timeHi = p.readUInt32LE(at + 4); at += 8;
+        timeLo = u32(at); timeHi = u32(at + 4); at += 8;
         break;
       case 0x59:
         if (lim - at < 8) throw BAIL;
-        obsLo = p.readUInt32LE(at); obsHi = p.readUInt32LE(at + 4); at += 8; hasObserved = true;
+        obsLo = u32(at); obsHi = u32(at + 4); at += 8; hasObserved = true;
         break;
       case 0x10: severity = varint(); break;
       case 0x1a: { const l = len(); levelFrom = at; levelTo = at + l; at += l; break; }
@@ -330,7 +335,7 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
         break;
       }
       case 0x38: dropped = varint(); break;
-      case 0x45: if (lim - at < 4) throw BAIL; flags = p.readUInt32LE(at); at += 4; break;
+      case 0x45: if (lim - at < 4) throw BAIL; flags = u32(at); at += 4; break;
       // An empty id leaves the one read before (the decoder sets ids only when non-empty).
       case 0x4a: { const l = len(); if (l) { traceFrom = at; traceTo = at + l; } at += l; break; }
       case 0x52: { const l = len(); if (l) { spanFrom = at; spanTo = at + l; } at += l; break; }
@@ -370,7 +375,7 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     out.utf8String(p, keyFrom_, keyTo_);
   }
   if (seq >= 0) { out.raw(K_SEQ); out.uint(seq); }
-  if (pathFrom >= 0) { out.raw(K_PATH); out.utf8String(p, pathFrom, pathTo); }
+  if (pathFrom >= 0) out.raw(pathChunks(pathFrom, pathTo).path);
   if (parentFrom >= 0) { out.raw(K_PARENT); out.utf8String(p, parentFrom, parentTo); }
   if (event >= 0) { out.raw(K_EVENT); out.raw(EVENT_WORDS[event]!); out.byte(0x22); }
   if (durationKind === V_NUMBER) { out.raw(K_DURATION); out.number(duration); }
@@ -513,21 +518,55 @@ function writeValue(out: LineBuffer, kind: number, i: number): void {
 
 /** `,"key":"<seq>@<task hex>[/<path>]"`; a path with anything to escape takes the object path. */
 function writeDerivedKey(out: LineBuffer, seq: number, pathFrom: number, pathTo: number): void {
-  for (let i = pathFrom; i < pathTo; i++) {
-    const c = p[i]!;
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) throw BAIL;
+  const m = pathChunks(pathFrom, pathTo);
+  if (m.keyIds !== IDS.chunk) {
+    // The path's chunks were made for another task (or before this record's ids were read).
+    m.keyTail = undefined;
+    let plain = true;
+    for (let i = pathFrom; i < pathTo; i++) {
+      const c = p[i]!;
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) plain = false;
+    }
+    if (plain) {
+      CHUNK.pos = 0;
+      CHUNK.byte(0x40);
+      CHUNK.raw(IDS.taskHex);
+      if (pathTo > pathFrom) {
+        CHUNK.byte(0x2f);
+        CHUNK.copy(p, pathFrom, pathTo);
+      }
+      CHUNK.byte(0x22);
+      m.keyTail = new Uint8Array(CHUNK.take());
+    }
+    m.keyIds = IDS.chunk;
   }
-  out.byte(0x2c);
-  out.raw(K_KEY);
-  out.byte(0x22);
+  if (m.keyTail === undefined) throw BAIL;
+  out.raw(K_KEY_OPEN);
   out.uint(seq);
-  out.byte(0x40);
-  out.raw(IDS.taskHex);
-  if (pathTo > pathFrom) {
-    out.byte(0x2f);
-    out.copy(p, pathFrom, pathTo);
-  }
-  out.byte(0x22);
+  out.raw(m.keyTail);
 }
+const K_KEY_OPEN = ascii(',"key":"');
 
-
+/**
+ * `,"path":"<path>"` for the last path met (a scope's records share it), and
+ * the derived key's `@<task hex>/<path>"` for it and the task in `keyIds`.
+ */
+function pathChunks(pathFrom: number, pathTo: number): PathChunks {
+  const m = PATHS;
+  const n = pathTo - pathFrom;
+  if (m.bytes !== undefined && m.bytes.length === n) {
+    let i = 0;
+    while (i < n && m.bytes[i] === p[pathFrom + i]) i++;
+    if (i === n) return m;
+  }
+  CHUNK.pos = 0;
+  CHUNK.raw(K_PATH);
+  CHUNK.utf8String(p, pathFrom, pathTo);
+  m.path = new Uint8Array(CHUNK.take());
+  m.bytes = p.slice(pathFrom, pathTo);
+  m.keyIds = undefined;
+  m.keyTail = undefined;
+  return m;
+}
+interface PathChunks { bytes: Uint8Array | undefined; path: Uint8Array; keyIds: Uint8Array | undefined; keyTail: Uint8Array | undefined }
+const PATHS: PathChunks = { bytes: undefined, path: new Uint8Array(0), keyIds: undefined, keyTail: undefined };
