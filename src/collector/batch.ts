@@ -16,7 +16,7 @@ export function isLines(b: Batch): b is JsonLines {
 }
 
 export function batchLength(b: Batch): number {
-  return isLines(b) ? b.ends.length : (b as readonly LogEntry[]).length;
+  return isLines(b) ? b.ends.length : b.length;
 }
 
 /** Records [from, to) of the batch, in the same form (lines share their bytes). */
@@ -29,7 +29,7 @@ export function sliceBatch<B extends Batch>(b: B, from: number, to: number): B {
  * receiver's estimate per entry (its share of the wire bytes + object overhead).
  */
 export function batchBytes(b: Batch, bytesEach: number): number {
-  return isLines(b) ? b.bytes.length : (b as readonly LogEntry[]).length * bytesEach;
+  return isLines(b) ? b.bytes.length : b.length * bytesEach;
 }
 
 /** How many leading records of `b` fit in `room` bytes (lines: exactly; entries: by the estimate). */
