@@ -10,8 +10,11 @@
  * of consecutive failures and ends the search at once; a budget bounds the
  * calls in every case. A consume() that times out ends the search too: a hang
  * is not a poison record, and each further try would cost the full timeout.
+ *
+ * It works on either form a lane carries (entries or JSON lines, batch.ts):
+ * it only counts and slices.
  */
-import type { LogEntry } from '../protocol/log-entry.js';
+import { batchLength, sliceBatch, type Batch } from './batch.js';
 
 export type AttemptResult = 'ok' | 'failed' | 'timeout';
 
@@ -33,19 +36,20 @@ export function isolationBudget(n: number): number {
   return 8 + 4 * Math.ceil(Math.log2(Math.max(2, n)));
 }
 
-export async function isolateFailures(
-  batch: readonly LogEntry[],
-  attempt: (piece: readonly LogEntry[]) => Promise<AttemptResult>,
+export async function isolateFailures<B extends Batch>(
+  batch: B,
+  attempt: (piece: B) => Promise<AttemptResult>,
   aborted: () => boolean,
 ): Promise<IsolationResult> {
   const res: IsolationResult = { written: 0, rejected: 0, dropped: 0, attempts: 0 };
-  if (batch.length === 1) {
+  const n = batchLength(batch);
+  if (n === 1) {
     // Already tried alone, with retries: poison or a dead plugin, nobody can tell.
     res.dropped = 1;
     return res;
   }
-  const pieces: (readonly LogEntry[])[] = halves(batch);
-  let budget = isolationBudget(batch.length);
+  const pieces: B[] = halves(batch);
+  let budget = isolationBudget(n);
   let run = 0;
   let giveUp = false;
   // A record that failed alone is taken as poison only if some other piece
@@ -53,22 +57,23 @@ export async function isolateFailures(
   let failedAlone = 0;
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
+    const size = batchLength(piece);
     if (giveUp || budget <= 0 || run >= MAX_FAILURE_RUN || aborted()) {
-      res.dropped += piece.length;
+      res.dropped += size;
       continue;
     }
     budget--;
     res.attempts++;
     const r = await attempt(piece);
     if (r === 'ok') {
-      res.written += piece.length;
+      res.written += size;
       run = 0;
     } else if (r === 'timeout') {
-      res.dropped += piece.length;
+      res.dropped += size;
       giveUp = true;
     } else {
       run++;
-      if (piece.length === 1) failedAlone++;
+      if (size === 1) failedAlone++;
       else pieces.push(...halves(piece));
     }
   }
@@ -77,7 +82,8 @@ export async function isolateFailures(
   return res;
 }
 
-function halves(piece: readonly LogEntry[]): (readonly LogEntry[])[] {
-  const mid = piece.length >> 1;
-  return [piece.slice(0, mid), piece.slice(mid)];
+function halves<B extends Batch>(piece: B): B[] {
+  const n = batchLength(piece);
+  const mid = n >> 1;
+  return [sliceBatch(piece, 0, mid), sliceBatch(piece, mid, n)];
 }

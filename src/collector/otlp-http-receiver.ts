@@ -21,11 +21,17 @@
  * read, and counted (`throttledRequests`): OTLP clients retry 503 with backoff,
  * so the records wait in the sender's queue instead of an unbounded one here.
  * 503, not 429: the cause is this collector's pipeline, not the client's rate.
+ *
+ * Like the ZeroMQ receiver, it makes JSON lines straight from the protobuf
+ * (otlpToJsonLines) when no plugin lane needs LogEntry objects.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, type InputType } from 'node:zlib';
 import { decodeOtlp, countOtlpRecords } from '../protocol/index.js';
+import { otlpToJsonLines } from '../protocol/otlp-lines.js';
+import type { EntryError } from '../protocol/errors.js';
+import { batchLength, isLines, type Batch } from './batch.js';
 import { Writer } from '../protocol/proto-wire.js';
 import { rememberOtlpSource } from '../protocol/otlp-source.js';
 import { otlpJsonToProtobuf } from './otlp-json.js';
@@ -269,14 +275,20 @@ export class OtlpHttpReceiver {
   private accept(body: Buffer, req: IncomingMessage, res: ServerResponse, from: string, json: boolean): void {
     const header = req.headers['x-distlog-system'];
     const system: SystemCode = header === 'T' || header === 'S' || header === 'P' ? header : this.cfg.system;
-    let decoded;
+    let decoded: { records: Batch; errors: EntryError[] };
     try {
       const n = countOtlpRecords(body);
       if (n > this.maxRecordsPerRequest) {
         this.refuse(res, new HttpRefusal(413, RPC_RESOURCE_EXHAUSTED, `${n} log records exceed receiver.maxEntriesPerMessage ${this.maxRecordsPerRequest}`), 'entry_count', from, json);
         return;
       }
-      decoded = decodeOtlp(body, { system, kind: 'L' });
+      if (this.router.needsEntries) {
+        const d = decodeOtlp(body, { system, kind: 'L' });
+        decoded = { records: d.entries, errors: d.errors };
+      } else {
+        const d = otlpToJsonLines(body, { system, kind: 'L' });
+        decoded = { records: d.lines, errors: d.errors };
+      }
     } catch (err) {
       this.refuse(res, new HttpRefusal(400, RPC_INVALID_ARGUMENT, `not an ExportLogsServiceRequest: ${(err as Error).message}`), 'schema', from, json);
       return;
@@ -289,11 +301,14 @@ export class OtlpHttpReceiver {
       this.c.rejectedRecords += decoded.errors.length;
       this.bad.record('entry', `OTLP/HTTP ${message}`, from, decoded.errors.length);
     }
-    const n = decoded.entries.length;
+    const records = decoded.records;
+    const n = batchLength(records);
     // All records kept: the otlp plugin may forward this body as is (protocol/otlp-source.ts).
-    if (decoded.errors.length === 0) rememberOtlpSource(decoded.entries, body);
+    // Only entries carry it: the otlp plugin takes no lines, so its presence means entries.
+    if (decoded.errors.length === 0 && !isLines(records)) rememberOtlpSource(records, body);
     this.c.records += n;
-    this.router.dispatch(decoded.entries, n > 0 ? body.length / n : 0);
+    // Lines count their real bytes in the lanes; an entry its share of the body.
+    this.router.dispatch(records, n > 0 ? (isLines(records) ? records.bytes.length : body.length) / n : 0);
     const rejected = decoded.errors.length;
     const out = json
       ? Buffer.from(JSON.stringify(rejected ? { partialSuccess: { rejectedLogRecords: String(rejected), errorMessage: message } } : {}))

@@ -13,13 +13,19 @@
  * until it writes again: a dead plugin costs the others one pause of
  * blockTimeoutMs, never the stream. `drop_newest` lanes never hold.
  *
+ * A lane whose plugin takes JSON lines (consumeLines) and which has no filter
+ * `wantsLines`: when every lane does, the receivers make lines straight from
+ * the wire and no LogEntry is built (router.ts). Either form travels through
+ * the queue, retries and isolation alike (batch.ts); counters count records.
+ *
  * Invariant (checked by tests): received = written + dropped + queued + inFlight.
  */
-import type { LogEntry } from '../protocol/log-entry.js';
 import type { ConsumeResult, PluginInstance } from '../plugins/api.js';
+import { batchBytes, batchLength, entriesOfLines, isLines, recordsWithin, sliceBatch, type Batch } from './batch.js';
 import type { PluginConfig } from './config-types.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
 import { isolateFailures, type AttemptResult } from './isolate.js';
+import { LaneQueue } from './lane-queue.js';
 
 export interface PluginCounters {
   /** Entries that passed the filter and were offered to the queue. */
@@ -38,7 +44,7 @@ export interface PluginCounters {
   errors: number;
   /** Entries waiting in the queue now. */
   queued: number;
-  /** Estimated wire bytes of the queued entries. */
+  /** Bytes of the queued records: JSON lines' real size; entries' estimated heap size. */
   queuedBytes: number;
   /** Entries inside a consume() call now. */
   inFlight: number;
@@ -49,12 +55,6 @@ export interface PluginCounters {
 }
 
 export type LineLogger = (line: string) => void;
-
-interface Queued {
-  entries: readonly LogEntry[];
-  /** Estimated bytes per entry (its share of the message's wire size). */
-  bytesEach: number;
-}
 
 const ERROR_LOG_INTERVAL_MS = 5_000;
 /**
@@ -68,13 +68,11 @@ const ERROR_LOG_INTERVAL_MS = 5_000;
  * bound for what a stalled lane (a plugin that is down) keeps for later.
  */
 export const BLOCK_HOLD_BYTES = 4 * 1024 * 1024;
-const EMPTY: Queued = { entries: [], bytesEach: 0 };
 
 export class PluginPipeline {
   readonly name: string;
   private readonly predicate: EntryPredicate | undefined;
-  private readonly items: Queued[] = [];
-  private head = 0;
+  private readonly queue = new LaneQueue();
   private readonly c: PluginCounters = {
     received: 0, filtered: 0, written: 0, dropped: 0, droppedFull: 0, rejected: 0,
     errors: 0, queued: 0, queuedBytes: 0, inFlight: 0, heldMs: 0, stalled: false,
@@ -100,6 +98,11 @@ export class PluginPipeline {
   ) {
     this.name = cfg.name;
     this.predicate = compileFilter(cfg.filter);
+  }
+
+  /** Its plugin takes JSON lines and it filters nothing: it can be given lines instead of entries. */
+  get wantsLines(): boolean {
+    return this.predicate === undefined && typeof this.instance.consumeLines === 'function';
   }
 
   counters(): PluginCounters {
@@ -176,15 +179,20 @@ export class PluginPipeline {
     });
   }
 
-  /** Filters and enqueues; never awaits the plugin. `bytesEach` estimates one entry's size. */
-  offer(batch: readonly LogEntry[], bytesEach = 0): void {
-    let accepted = batch;
-    if (this.predicate) {
+  /**
+   * Filters and enqueues; never awaits the plugin. `bytesEach` estimates one
+   * entry's size (lines count their real bytes). Lines offered to a lane that
+   * does not want them (the router never does that) are read back into entries.
+   */
+  offer(batch: Batch, bytesEach = 0): void {
+    let accepted: Batch = isLines(batch) && !this.wantsLines ? entriesOfLines(batch) : batch;
+    if (this.predicate && !isLines(accepted)) {
       const pred = this.predicate;
-      accepted = batch.filter((e) => pred(e));
-      this.c.filtered += batch.length - accepted.length;
+      const all = accepted;
+      accepted = all.filter((e) => pred(e));
+      this.c.filtered += all.length - accepted.length;
     }
-    const n = accepted.length;
+    let n = batchLength(accepted);
     if (n === 0) return;
     this.c.received += n;
     if (this.aborted) {
@@ -196,7 +204,7 @@ export class PluginPipeline {
     // `drop_newest` and stalled lanes keep what fits and drop the rest.
     if (this.cfg.queue.whenFull === 'drop_newest' || this.isStalled()) {
       const q = this.cfg.queue;
-      const byBytes = bytesEach > 0 ? Math.floor((q.maxBytes - this.c.queuedBytes) / bytesEach) : Infinity;
+      const byBytes = recordsWithin(accepted, q.maxBytes - this.c.queuedBytes, bytesEach);
       const room = Math.max(0, Math.min(q.maxEntries - this.c.queued, byBytes));
       if (n > room) {
         const lost = n - room;
@@ -204,49 +212,23 @@ export class PluginPipeline {
         this.c.droppedFull += lost;
         if (this.c.stalled) this.droppedWhileStalled += lost;
         if (room === 0) return;
-        accepted = accepted.slice(0, room);
+        accepted = sliceBatch(accepted, 0, room);
+        n = room;
       }
     }
-    this.items.push({ entries: accepted, bytesEach });
-    this.c.queued += accepted.length;
-    this.c.queuedBytes += accepted.length * bytesEach;
+    this.queue.push(accepted, bytesEach);
+    this.c.queued += n;
+    this.c.queuedBytes += batchBytes(accepted, bytesEach);
     if (!this.pumping) void this.pump();
   }
 
-  /** Takes up to batchMaxEntries queued entries as one batch. */
-  private take(): readonly LogEntry[] {
-    const max = this.cfg.queue.batchMaxEntries;
-    const first = this.items[this.head]!;
-    let out: readonly LogEntry[];
-    let bytes: number;
-    if (first.entries.length > max) {
-      out = first.entries.slice(0, max);
-      bytes = max * first.bytesEach;
-      this.items[this.head] = { entries: first.entries.slice(max), bytesEach: first.bytesEach };
-    } else {
-      // Each taken slot is emptied at once: the array is compacted only now and
-      // then, and a slot still holding its batch would keep written entries alive.
-      this.items[this.head++] = EMPTY;
-      const parts: (readonly LogEntry[])[] = [first.entries];
-      let size = first.entries.length;
-      bytes = size * first.bytesEach;
-      while (this.head < this.items.length && size + this.items[this.head]!.entries.length <= max) {
-        const next = this.items[this.head]!;
-        this.items[this.head++] = EMPTY;
-        parts.push(next.entries);
-        size += next.entries.length;
-        bytes += next.entries.length * next.bytesEach;
-      }
-      out = parts.length === 1 ? first.entries : parts.flat();
-    }
-    if (this.head > 1024 || this.head === this.items.length) {
-      this.items.splice(0, this.head);
-      this.head = 0;
-    }
-    this.c.queued -= out.length;
-    this.c.queuedBytes = this.c.queued === 0 ? 0 : Math.max(0, this.c.queuedBytes - bytes);
+  /** Takes up to batchMaxEntries queued records (of one form) as one batch. */
+  private take(): Batch {
+    const t = this.queue.take(this.cfg.queue.batchMaxEntries);
+    this.c.queued -= t.records;
+    this.c.queuedBytes = this.c.queued === 0 ? 0 : Math.max(0, this.c.queuedBytes - t.bytes);
     this.wakeSpaceWaiters();
-    return out;
+    return t.batch;
   }
 
   private wakeSpaceWaiters(): void {
@@ -258,7 +240,7 @@ export class PluginPipeline {
     try {
       while (!this.aborted && this.c.queued > 0) {
         const batch = this.take();
-        this.c.inFlight = batch.length;
+        this.c.inFlight = batchLength(batch);
         const r = await this.deliver(batch);
         // An abort during a hung consume() has already counted the batch as dropped.
         if (this.aborted && this.c.inFlight === 0) break;
@@ -284,20 +266,21 @@ export class PluginPipeline {
   }
 
   /** Retries the batch with backoff; if it still fails, isolates the records at fault. */
-  private async deliver(batch: readonly LogEntry[]): Promise<{ written: number; dropped: number; rejected: number }> {
+  private async deliver(batch: Batch): Promise<{ written: number; dropped: number; rejected: number }> {
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.cfg.queue.retry;
+    const n = batchLength(batch);
     let last: AttemptResult = 'failed';
     this.refusedByPlugin = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       last = await this.attempt(batch, (err) => {
         const final = attempt === maxAttempts;
-        const next = batch.length > 1 ? 'isolating the entries at fault' : 'dropping the entry';
-        return final ? `attempt ${attempt}/${maxAttempts} of ${batch.length} entries; ${next}` : `attempt ${attempt}/${maxAttempts}, retrying`;
+        const next = n > 1 ? 'isolating the entries at fault' : 'dropping the entry';
+        return final ? `attempt ${attempt}/${maxAttempts} of ${n} entries; ${next}` : `attempt ${attempt}/${maxAttempts}, retrying`;
       });
       if (last === 'ok') {
         // the plugin took the batch but refused some records alone (ConsumeResult.dropped)
-        const refused = Math.min(batch.length, this.refusedByPlugin);
-        return { written: batch.length - refused, dropped: 0, rejected: refused };
+        const refused = Math.min(n, this.refusedByPlugin);
+        return { written: n - refused, dropped: 0, rejected: refused };
       }
       if (attempt === maxAttempts || this.aborted) break;
       const base = Math.min(initialBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
@@ -305,7 +288,7 @@ export class PluginPipeline {
       await this.sleep(base * (0.75 + Math.random() * 0.5));
       if (this.aborted) break;
     }
-    if (last === 'timeout' || this.aborted) return { written: 0, dropped: batch.length, rejected: 0 };
+    if (last === 'timeout' || this.aborted) return { written: 0, dropped: n, rejected: 0 };
     this.refusedByPlugin = 0;
     const r = await isolateFailures(batch, (piece) => this.attempt(piece, () => 'isolating'), () => this.aborted);
     const refused = Math.min(r.written, this.refusedByPlugin);
@@ -313,13 +296,13 @@ export class PluginPipeline {
     r.rejected += refused;
     const parts = [`${r.written} written`, `${r.rejected} rejected alone`];
     if (r.dropped) parts.push(`${r.dropped} dropped as a group (the failure is not about single records)`);
-    this.log(`plugin ${this.name}: batch of ${batch.length} after ${r.attempts} isolation tries: ${parts.join(', ')}`);
+    this.log(`plugin ${this.name}: batch of ${n} after ${r.attempts} isolation tries: ${parts.join(', ')}`);
     if (r.written > 0) this.progressed();
     return r;
   }
 
   /** One consume() call; failures are counted and reported (rate-limited). */
-  private async attempt(batch: readonly LogEntry[], what: (err: unknown) => string): Promise<AttemptResult> {
+  private async attempt(batch: Batch, what: (err: unknown) => string): Promise<AttemptResult> {
     try {
       const result = await this.consumeOnce(batch);
       const dropped = result?.dropped;
@@ -332,12 +315,14 @@ export class PluginPipeline {
     }
   }
 
-  private consumeOnce(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
+  private consumeOnce(batch: Batch): Promise<ConsumeResult | void> {
     const timeoutMs = this.cfg.queue.consumeTimeoutMs;
     // Sync throws and rejections both land in the catch of attempt().
     const run = new Promise<ConsumeResult | void>((resolve, reject) => {
       try {
-        Promise.resolve(this.instance.consume(batch)).then(resolve, reject);
+        // Lines reach only a lane that wantsLines (offer() reads them back otherwise).
+        const result = isLines(batch) ? this.instance.consumeLines!(batch) : this.instance.consume(batch);
+        Promise.resolve(result).then(resolve, reject);
       } catch (err) {
         reject(err);
       }
@@ -398,8 +383,7 @@ export class PluginPipeline {
     this.c.queued = 0;
     this.c.queuedBytes = 0;
     this.c.inFlight = 0;
-    this.items.length = 0;
-    this.head = 0;
+    this.queue.clear();
     for (const w of this.spaceWaiters.splice(0)) w();
   }
 }

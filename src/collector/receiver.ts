@@ -16,10 +16,20 @@
  * Yielding after every message cost a macrotask turn per batch; a time budget
  * keeps the plugins' latency bounded by a few milliseconds whatever the
  * message size.
+ *
+ * When no plugin lane needs LogEntry objects (router.needsEntries is false:
+ * every plugin takes JSON lines and none filters) a message is decoded straight
+ * into JSON lines (decodeMessageLines): same checks, errors and counting, but
+ * no object per record.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pull } from 'zeromq';
 import { decodeMessage, ProtocolError } from '../protocol/index.js';
+import { decodeMessageLines } from '../protocol/decode-lines.js';
+import type { EntryError } from '../protocol/errors.js';
+import type { BatchMeta } from '../protocol/log-entry.js';
+import type { Topic } from '../protocol/topic.js';
+import { batchLength, isLines, type Batch } from './batch.js';
 import { rememberOtlpSource } from '../protocol/otlp-source.js';
 import type { DeliveryAccounting } from './accounting.js';
 import type { BadInputReporter, BadInputReason } from './bad-input.js';
@@ -160,9 +170,16 @@ export class ZmqReceiver {
       this.refuse('size', `message of ${size} bytes exceeds receiver.maxMessageBytes ${this.cfg.maxMessageBytes}`, topicText(frames[0]));
       return;
     }
-    let decoded;
+    let decoded: { topic: Topic; records: Batch; meta: BatchMeta; errors: EntryError[] };
     try {
-      decoded = decodeMessage(frames, { maxMessageBytes: this.cfg.maxMessageBytes, maxEntries: this.cfg.maxEntriesPerMessage });
+      const limits = { maxMessageBytes: this.cfg.maxMessageBytes, maxEntries: this.cfg.maxEntriesPerMessage };
+      if (this.router.needsEntries) {
+        const d = decodeMessage(frames, limits);
+        decoded = { topic: d.topic, records: d.entries, meta: d.meta, errors: d.errors };
+      } else {
+        const d = decodeMessageLines(frames, limits);
+        decoded = { topic: d.topic, records: d.lines, meta: d.meta, errors: d.errors };
+      }
     } catch (err) {
       if (err instanceof ProtocolError) this.refuse(err.code as BadInputReason, err.message, err.topic ?? topicText(frames[0]));
       else this.refuse('internal', `decoder failed: ${(err as Error).message}`, topicText(frames[0]));
@@ -176,14 +193,17 @@ export class ZmqReceiver {
       const topic = t.system + t.kind + t.encoding;
       this.bad.record('entry', `entry ${first.index} dropped: ${first.path}: ${first.message}${more}`, topic, decoded.errors.length);
     }
+    const records = decoded.records;
     // All records kept: an OTLP forwarder may send the payload on as is (protocol/otlp-source.ts).
-    if (decoded.topic.encoding === 'O' && decoded.errors.length === 0) rememberOtlpSource(decoded.entries, frames[1]!);
-    const n = decoded.entries.length;
+    // Only entries carry it: the otlp plugin takes no lines, so its presence means entries.
+    if (decoded.topic.encoding === 'O' && decoded.errors.length === 0 && !isLines(records)) rememberOtlpSource(records, frames[1]!);
+    const n = batchLength(records);
     this.accounting?.observe(decoded.meta, decoded.topic.system, n + decoded.errors.length);
     this.c.entries += n;
-    // Each entry's estimated heap size (its share of the wire bytes + the object
-    // overhead): the lanes' byte bound counts this.
-    this.router.dispatch(decoded.entries, n > 0 ? size / n + ENTRY_OVERHEAD_BYTES : 0);
+    // The lanes' byte bound: lines count their real bytes; an entry its estimated
+    // heap size (its share of the wire bytes + the object overhead).
+    const bytesEach = n === 0 ? 0 : isLines(records) ? records.bytes.length / n : size / n + ENTRY_OVERHEAD_BYTES;
+    this.router.dispatch(records, bytesEach);
   }
 
   /** Reads on until the socket is idle or the deadline passes, then closes it (ending every connection). */

@@ -4,17 +4,32 @@
  * then waits on `waitForSpace()`: a full `block` lane (the default) holds it
  * until the lane has room or stalls (see PluginPipeline), which is how a slow
  * plugin pushes back to the producers.
+ *
+ * Records come in one of two forms (batch.ts). When every lane takes JSON
+ * lines (`needsEntries` is false) the receivers make lines straight from the
+ * wire and no LogEntry is built; as soon as one lane needs objects (a plugin
+ * without consumeLines, or a filter, which reads fields) the receivers decode
+ * entries and every lane gets entries: making both forms of each record would
+ * cost more than it saves.
  */
-import type { LogEntry } from '../protocol/log-entry.js';
+import { batchLength, type Batch } from './batch.js';
 import type { PluginCounters, PluginPipeline } from './pipeline.js';
 
 export class Router {
-  constructor(readonly lanes: readonly PluginPipeline[]) {}
+  /** Some lane needs LogEntry objects: receivers must decode entries, not lines. */
+  readonly needsEntries: boolean;
 
-  /** `bytesEach`: estimated size of one entry (its share of the message's wire bytes). */
-  dispatch(entries: readonly LogEntry[], bytesEach = 0): void {
-    if (entries.length === 0) return;
-    for (const lane of this.lanes) lane.offer(entries, bytesEach);
+  constructor(readonly lanes: readonly PluginPipeline[]) {
+    this.needsEntries = lanes.some((l) => !l.wantsLines);
+  }
+
+  /**
+   * Offers the batch to every lane. `bytesEach`: one entry's estimated size
+   * (entries; lines count their real bytes). Lines only when !needsEntries.
+   */
+  dispatch(batch: Batch, bytesEach = 0): void {
+    if (batchLength(batch) === 0) return;
+    for (const lane of this.lanes) lane.offer(batch, bytesEach);
   }
 
   /** Resolves when no lane holds the receiver; immediate in the common case. */

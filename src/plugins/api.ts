@@ -20,6 +20,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { LogEntry } from '../protocol/log-entry.js';
+import type { JsonLines } from '../protocol/json-lines.js';
 import type { ReadableStore, StoreReader } from './store.js';
 
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
@@ -38,6 +39,18 @@ export {
   toJsonSchema,
 } from './config-schema.js';
 export { isPlainObject } from '../protocol/plain-object.js';
+export {
+  type JsonLines,
+  EMPTY_JSON_LINES,
+  lineCount,
+  lineStart,
+  lineText,
+  systemOfLine,
+  kindOfLine,
+  sliceJsonLines,
+  concatJsonLines,
+  jsonLinesFromEntries,
+} from '../protocol/json-lines.js';
 export { jsonlFilesUnder } from './jsonl-files.js';
 export * from './store.js';
 
@@ -124,6 +137,19 @@ export interface PluginInstance extends ReadableStore {
    *   (counted) until it writes again. `consumeTimeoutMs` bounds one call.
    */
   consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> | ConsumeResult | void;
+  /**
+   * Optional: take a batch as ready JSON lines (JsonLines: the bytes, each
+   * line's end, system and kind; each line is the JSON of the LogEntry that
+   * consume() would get). A plugin that stores or ships JSON text offers this,
+   * and when every plugin of the collector does (and none has a filter), the
+   * collector writes lines straight from the wire without building a LogEntry
+   * per record. Same contract as consume(): all or nothing, throw to retry; a
+   * failed batch is bisected with sliceJsonLines. consume() stays required:
+   * it is called whenever a message arrived as objects for another plugin or
+   * this plugin's lane filters. The batch's bytes may be shared: never write
+   * into them.
+   */
+  consumeLines?(lines: JsonLines): Promise<ConsumeResult | void> | ConsumeResult | void;
   /** Push buffered data out (e.g. to disk). */
   flush(): Promise<void> | void;
   /** Release everything. Must be safe to call twice and without start(). */

@@ -11,66 +11,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, chmodSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, startCollector } from '../../src/collector/index.js';
-import { FILE_DEFAULTS, FileSink, filePlugin, nodeFileSystem, type FileHandleLike, type FileOptions, type FileSystem } from '../../src/plugins/file/index.js';
+import { FILE_DEFAULTS, FileSink, filePlugin, type FileOptions, type FileSystem } from '../../src/plugins/file/index.js';
 import type { PluginFactory } from '../../src/plugins/api.js';
 import type { LogEntry } from '../../src/protocol/log-entry.js';
 import { entry, goodMessage, pushSocket, waitFor } from '../collector/helpers.js';
+import { linesOnDisk, smallDisk } from './small-disk.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quiet = { info() {}, warn() {}, error() {} };
 const isRoot = process.getuid?.() === 0;
-
-/** A file system with `capacity` bytes: node's, with the space accounting of a small disk. */
-function smallDisk(capacity: number): FileSystem & { used: () => number } {
-  let used = 0;
-  const sizeOf = async (h: FileHandleLike) => (await h.stat()).size;
-  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-  return {
-    ...nodeFileSystem,
-    used: () => used,
-    async open(path, flags) {
-      const h = await nodeFileSystem.open(path, flags);
-      return {
-        async write(buf, off, len) {
-          const room = capacity - used;
-          if (room <= 0) throw enospc();
-          const { bytesWritten } = await h.write(buf, off, Math.min(len, room));
-          used += bytesWritten;
-          return { bytesWritten };
-        },
-        stat: () => h.stat(),
-        datasync: () => h.datasync(),
-        async truncate(len) {
-          used -= (await sizeOf(h)) - len;
-          await h.truncate(len);
-        },
-        close: () => h.close(),
-      };
-    },
-    async truncate(path, len) {
-      used -= statSync(path).size - len;
-      await nodeFileSystem.truncate(path, len);
-    },
-  };
-}
-
-/** Every file under `dir`: its lines, asserting that each is whole JSON and the file ends with a newline. */
-function linesOnDisk(dir: string): LogEntry[] {
-  const out: LogEntry[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    if (f.startsWith('.')) continue;
-    const text = readFileSync(join(dir, f), 'utf8');
-    if (text === '') continue;
-    assert.ok(text.endsWith('\n'), `${f} ends in a torn line: ${JSON.stringify(text.slice(-40))}`);
-    for (const line of text.slice(0, -1).split('\n')) out.push(JSON.parse(line) as LogEntry);
-  }
-  return out;
-}
 
 const batchOf = (from: number, n: number) => Array.from({ length: n }, (_, i) => entry({ message: `record ${from + i} ${'x'.repeat(200)}` }));
 

@@ -138,6 +138,8 @@ test('through the collector: poison records are counted dropped one by one, writ
       const sink = new FileSink(o, ctx);
       return Object.assign(sink, {
         consume: (b: readonly LogEntry[]) => FileSink.prototype.consume.call(sink, b.map((e) => (e.message.endsWith('0') ? { ...e, attributes: { deep: nested(500) } } : e))),
+        // Without consumeLines the collector hands this plugin entries, which the poisoning needs.
+        consumeLines: undefined,
       });
     },
   } as unknown as PluginFactory;

@@ -4,9 +4,11 @@
  * renamed `name.N.ext`, N = 1, 2, ... oldest first, and a fresh file takes
  * the name, so `tail -F` keeps following) and by day (a new {date}).
  *
- * Per consumed batch: the entries are encoded by one JsonLineWriter into one
- * reusable buffer (no string per record) and written with one async write per
- * target file. A batch is all or nothing on disk: if any write fails (ENOSPC,
+ * Two inputs, one path: consumeLines() takes records already written as JSON
+ * lines by the collector (no LogEntry built at all); consume() first encodes
+ * its entries with one JsonLineWriter into one reusable buffer (no string per
+ * record). Either way the lines are grouped by system and kind and written
+ * with one async write per target file (line-groups.ts). A batch is all or nothing on disk: if any write fails (ENOSPC,
  * EIO) every file it touched is cut back to where it was, the error goes to the
  * router, which retries the whole batch and counts it dropped in the end, so
  * the counters always match the lines on disk and a retry writes no duplicate.
@@ -18,9 +20,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { JsonLineWriter } from '../../protocol/json-line.js';
 import type { LogEntry } from '../../protocol/log-entry.js';
 import { KIND_NAMES, SYSTEM_NAMES } from '../../protocol/names.js';
-import type { ConsumeResult, PluginContext, PluginInstance } from '../api.js';
+import { lineCount, type ConsumeResult, type JsonLines, type PluginContext, type PluginInstance } from '../api.js';
 import type { FileOptions } from './config.js';
 import { JsonlFile, nodeFileSystem, type FileSystem } from './jsonl-file.js';
+import { encodeEntries, groupBySystemKind } from './line-groups.js';
 import { RefusalReporter } from './refusals.js';
 
 
@@ -39,8 +42,6 @@ export class FileSink implements PluginInstance {
   private readonly files = new Map<string, JsonlFile>();
   private readonly nextIndex = new Map<string, number>();
   private readonly writer = new JsonLineWriter({ initialBytes: 256 * 1024 });
-  /** End offset of each line in the writer's buffer, for splitting at rotation. */
-  private readonly lineEnds: number[] = [];
   private readonly refusals: RefusalReporter;
   private readonly now: () => number;
   private readonly fs: FileSystem;
@@ -121,31 +122,13 @@ export class FileSink implements PluginInstance {
   async consume(batch: readonly LogEntry[]): Promise<ConsumeResult | void> {
     if (this.stopped) throw new Error('file plugin is shut down');
     if (batch.length === 0) return;
-    const before = this.date;
-    const date = this.currentDate();
-    if (before && date !== before) await this.closeAll();
-    const undo: Undo = new Map();
     let dropped = 0;
     try {
-      const first = batch[0]!;
-      let uniform = true;
-      for (let i = 1; i < batch.length && uniform; i++) uniform = batch[i]!.system === first.system && batch[i]!.kind === first.kind;
-      if (uniform) {
-        dropped += await this.writeGroup(this.fileName(first.system, first.kind, date), batch, undo);
-      } else {
-        const groups = new Map<string, LogEntry[]>();
-        for (const e of batch) {
-          const k = e.system + e.kind;
-          let list = groups.get(k);
-          if (!list) groups.set(k, (list = []));
-          list.push(e);
-        }
-        for (const [k, list] of groups) dropped += await this.writeGroup(this.fileName(k[0]!, k[1]!, date), list, undo);
-      }
-      if (this.opts.fsync === 'batch') await Promise.all([...undo.keys()].map((f) => f.sync()));
-    } catch (err) {
-      await this.rollback(undo);
-      throw err;
+      const lines = encodeEntries(this.writer, batch, (e, err) => {
+        dropped++;
+        this.refusals.note(e, err);
+      });
+      await this.writeLines(lines);
     } finally {
       this.writer.reset();
       this.writer.trim();
@@ -154,29 +137,39 @@ export class FileSink implements PluginInstance {
     return dropped ? { dropped } : undefined;
   }
 
-  /** Encodes and appends one file's entries; returns how many could not be encoded. */
-  private async writeGroup(name: string, entries: readonly LogEntry[], undo: Undo): Promise<number> {
-    const w = this.writer;
-    const ends = this.lineEnds;
-    w.reset();
-    ends.length = 0;
-    let refused = 0;
-    for (const e of entries) {
-      try {
-        w.appendLine(e);
-        ends.push(w.pos);
-      } catch (err) {
-        refused++;
-        this.refusals.note(e, err);
-      }
+  /** The records as ready JSON lines (the collector made them from the wire): written as they are. */
+  async consumeLines(lines: JsonLines): Promise<void> {
+    if (this.stopped) throw new Error('file plugin is shut down');
+    if (lineCount(lines) === 0) return;
+    await this.writeLines(lines);
+  }
+
+  /** One batch, all or nothing: each (system, kind) group to its file; on failure every touched file is cut back. */
+  private async writeLines(lines: JsonLines): Promise<void> {
+    const before = this.date;
+    const date = this.currentDate();
+    if (before && date !== before) await this.closeAll();
+    if (lineCount(lines) === 0) return;
+    const undo: Undo = new Map();
+    try {
+      for (const g of groupBySystemKind(lines)) await this.writeGroup(this.fileName(g.system, g.kind, date), g.lines, undo);
+      if (this.opts.fsync === 'batch') await Promise.all([...undo.keys()].map((f) => f.sync()));
+    } catch (err) {
+      await this.rollback(undo);
+      throw err;
     }
-    if (ends.length === 0) return refused;
+  }
+
+  /** Appends one file's lines, rotating at maxBytes between lines (never inside one). */
+  private async writeGroup(name: string, lines: JsonLines, undo: Undo): Promise<void> {
+    const { bytes, ends } = lines;
+    const total = bytes.length;
     let file = await this.open(name, undo);
     const max = this.opts.maxBytes;
     // The common case: everything fits, one write.
-    if (!max || file.size + w.pos <= max) {
-      await file.append(w.buf, 0, w.pos);
-      return refused;
+    if (!max || file.size + total <= max) {
+      await file.append(bytes, 0, total);
+      return;
     }
     let from = 0;
     let i = 0;
@@ -190,11 +183,10 @@ export class FileSink implements PluginInstance {
         }
         to = ends[i++]!; // one line longer than maxBytes: it gets a file of its own
       }
-      await file.append(w.buf, from, to);
+      await file.append(bytes, from, to);
       from = to;
       if (i < ends.length) file = await this.rotate(name, file, undo);
     }
-    return refused;
   }
 
   private async open(name: string, undo: Undo): Promise<JsonlFile> {
