@@ -19,14 +19,25 @@ const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const TRACE2 = '11111111111111112222222222222222';
 const SPAN = 'b7ad6b7169203331';
 
-/** Both twins on one payload; `bytes` where the lines must be byte-identical. */
+/** Both twins on one payload; `bytes` where the lines must be byte-identical. Reports the divergences of both. */
 function both(name: string, payload: Buffer, o: { bytes?: boolean; topic?: string; maxDepth?: number; maxEntries?: number } = {}): string[] {
-  const lines = compareOtlp(payload, { label: `${name} (otlpToJsonLines)`, bytes: o.bytes, options: o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : undefined });
-  compareMessage([Buffer.from(o.topic ?? 'PLO'), payload], {
-    label: `${name} (decodeMessageLines)`,
-    bytes: o.bytes,
-    limits: { ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}), ...(o.maxEntries !== undefined ? { maxEntries: o.maxEntries } : {}) },
-  });
+  const failures: string[] = [];
+  let lines: string[] = [];
+  try {
+    lines = compareOtlp(payload, { label: `${name} (otlpToJsonLines)`, bytes: o.bytes, options: o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : undefined });
+  } catch (err) {
+    failures.push((err as Error).message);
+  }
+  try {
+    compareMessage([Buffer.from(o.topic ?? 'PLO'), payload], {
+      label: `${name} (decodeMessageLines)`,
+      bytes: o.bytes,
+      limits: { ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}), ...(o.maxEntries !== undefined ? { maxEntries: o.maxEntries } : {}) },
+    });
+  } catch (err) {
+    failures.push((err as Error).message);
+  }
+  if (failures.length) assert.fail(`${failures.join('\n\n')}\npayload: ${payload.toString('hex')}`);
   return lines;
 }
 
@@ -229,6 +240,10 @@ test('framing: errors inside the resource, the scope and the meta come out the s
   // two problems: the scope's (first on the wire) and the resource's (after it)
   await sub(t, 'bad scope before bad resource', resourceLogs(scopeLogs(scope(str(1, 'a'), badWire), good), resource(badWire)));
   await sub(t, 'bad scope before a bad later scope', resourceLogs(resource(), scopeLogs(scope(badWire), good), scopeLogs(scope(cat(tag(1, 2), [0x7f]))), good));
+  // A value of the wrong wire type throws from the AnyValue reader: in a scope attribute (first on the wire)
+  // and in a resource attribute after it, the object path names the scope's, wherever the resource sits.
+  const badValue = cat(tag(1, 0), [5]);
+  await sub(t, 'malformed scope attribute value before a malformed resource attribute value', resourceLogs(scopeLogs(scope(str(1, 'a'), scopeAttr('s', badValue)), good), resource(resAttr('r', badValue))));
   await sub(t, 'truncated resource attribute', resourceLogs(resource(cat(tag(1, 2), [3], keyValue('k').subarray(0, 3))), scopeLogs(good)));
   await sub(t, 'groups at the request level', cat(resourceLogs(resource(), scopeLogs(good)), tag(7, 3)));
   await sub(t, 'group end at the request level', cat(resourceLogs(resource(), scopeLogs(good)), tag(7, 4)));
