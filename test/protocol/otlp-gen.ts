@@ -103,13 +103,19 @@ export class Gen {
     }
   }
 
+  /** Any 64-bit unsigned value, edges often. */
+  u64(): bigint {
+    if (this.chance(0.3)) return this.pick([1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n, 9007199254740993000n]);
+    return (BigInt(this.int(2 ** 32)) << 32n) | BigInt(this.int(2 ** 32));
+  }
+
   record(): Buffer {
     const fields: Buffer[] = [];
     const n = this.int(14);
     for (let i = 0; i < n; i++) {
       switch (this.int(16)) {
-        case 0: fields.push(rec.time(this.chance(0.1) ? 0n : 1700000000000000000n + BigInt(this.int(1e9)))); break;
-        case 1: fields.push(rec.observed(1700000000000000000n + BigInt(this.int(3)))); break;
+        case 0: fields.push(rec.time(this.chance(0.1) ? 0n : this.chance(0.2) ? this.u64() : 1700000000000000000n + BigInt(this.int(1e9)))); break;
+        case 1: fields.push(rec.observed(this.chance(0.2) ? this.u64() : 1700000000000000000n + BigInt(this.int(3)))); break;
         case 2: fields.push(rec.severity(this.chance(0.95) ? this.int(25) : 25 + this.int(100))); break;
         case 3: fields.push(rec.text(this.chance(0.3) ? '' : this.pick(['INFO', 'WARN', 'custom', 'Grüße']))); break;
         case 4: fields.push(rec.body(this.chance(0.7) ? any.s(this.text()) : this.value())); break;

@@ -32,7 +32,7 @@ function collect(): { run(name: string, f: () => void): void; check(total: numbe
       } catch (err) {
         const msg = (err as Error).message;
         // the kind: the assertion's first line without the case's own label
-        const kind = msg.split('\n')[0]!.replace(/^.*?\((otlpToJsonLines|decodeMessageLines)\)/, '$1').replace(/\d+/g, 'N').slice(0, 160);
+        const kind = msg.split('\n')[0]!.replace(/^.*?\((otlpToJsonLines|decodeMessageLines)[^)]*\)/, '$1').replace(/\d+/g, 'N').slice(0, 160);
         const k = kinds.get(kind);
         if (k) k.count++;
         else kinds.set(kind, { name, count: 1, detail: msg.slice(0, 1200) });
@@ -55,7 +55,8 @@ test(`property: ${CASES} random OTLP payloads read the same on both paths (seed 
     const payload = g.payload();
     const topic = g.pick(['PLO', 'PLO', 'TLO']);
     const name = `LINES_SEED=${SEED} LINES_CASE=${i} (${payload.length} bytes, topic ${topic}): ${payload.toString('hex').slice(0, 400)}`;
-    c.run(name, () => compareOtlp(payload, { label: `${name} (otlpToJsonLines)` }));
+    const defaults = { system: g.pick(['P', 'T', 'S'] as const), kind: g.pick(['L', 'P'] as const) };
+    c.run(name, () => compareOtlp(payload, { label: `${name} (otlpToJsonLines ${defaults.system}${defaults.kind})`, ...defaults }));
     c.run(name, () => compareMessage([Buffer.from(topic), payload], { label: `${name} (decodeMessageLines)` }));
   }
   c.check(CASES);
@@ -208,4 +209,37 @@ test('many messages in a row: the lines of an earlier message are not overwritte
   assert.deepEqual(textsOf(first.lines), firstTexts);
   assert.ok(firstViaOtlp.lines.bytes.equals(firstViaOtlpBytes));
   kept.forEach((k, i) => assert.ok(k.lines.bytes.equals(k.bytes), `message ${i + 2}'s lines changed after the ones behind it`));
+});
+
+test('strings with a character to escape (or not) at every position, short and long', () => {
+  const specials = ['"', '\\', '\u0000', '\u001f', '\n', '\u007f', 'é', '😀', '\u2028', '/'];
+  const attrs = [];
+  for (const c of specials) {
+    for (const len of [1, 7, 31, 32, 33, 48, 64, 100]) {
+      for (let at = 0; at < len; at += len > 40 ? 5 : 1) attrs.push(attr(`k${attrs.length}`, any.s(`${'a'.repeat(at)}${c}${'b'.repeat(len - at - 1)}`)));
+    }
+  }
+  // 128 attributes per record at most on the fast path: spread them over records
+  const recs = [];
+  for (let i = 0; i < attrs.length; i += 100) recs.push(plainRecord(...attrs.slice(i, i + 100)));
+  compareMessage([Buffer.from('PLO'), oneScope(...recs)], { label: 'escapes at every position', bytes: true });
+  // and as messages, levels, logger names and paths
+  const texts = specials.flatMap((c) => [c, `x${c}`, `${'m'.repeat(40)}${c}${'n'.repeat(9)}`]);
+  const p = resourceLogs(resource(resAttr('service.name', any.s('svc'))), ...texts.map((t) => scopeLogs(scope(str(1, t)), plainRecord(rec.text(t), rec.body(any.s(t)), attr('distlog.seq', any.i(1)), attr('distlog.path', any.s(t)), rec.trace('0af7651916cd43dd8448eb211c80319c')))));
+  compareMessage([Buffer.from('PLO'), p], { label: 'escapes in level, logger, message, path', bytes: true });
+});
+
+test('a message of 3000 records (past the line tables\' first size) keeps each line\'s system and kind', () => {
+  const recs = Array.from({ length: 3000 }, (_, i) => plainRecord(attr('i', any.i(i)), ...(i % 3 === 0 ? [attr('distlog.kind', any.s('P'))] : [])));
+  const payload = Buffer.concat([
+    resourceLogs(resource(resAttr('distlog.system', any.s('T'))), scopeLogs(...recs.slice(0, 1000))),
+    resourceLogs(resource(), scopeLogs(...recs.slice(1000))),
+  ]);
+  const texts = compareOtlp(payload, { label: '3000 records', bytes: true });
+  assert.equal(texts.length, 3000);
+  const d = otlpToJsonLines(payload, { system: 'S', kind: 'L' });
+  assert.equal(systemOfLine(d.lines, 999), 'T');
+  assert.equal(systemOfLine(d.lines, 1000), 'S');
+  assert.equal(kindOfLine(d.lines, 2997), 'P');
+  assert.equal(kindOfLine(d.lines, 2998), 'L');
 });

@@ -230,6 +230,19 @@ test('framing: truncated record, record past its scope, scope past its resource'
   await sub(t, 'scope length past the resource logs', resourceLogs(cat(tag(2, 2), [0x7f]), good));
 });
 
+test('framing: a resource attribute whose KeyValue runs past its Resource, over the ScopeLogs after it', async (t) => {
+  // The framing checks (countOtlpRecords) pass: the Resource is skipped by its length. Its KeyValue's
+  // length reaches over the next field, a legacy ScopeLogs, whose bytes its reader skips as an unknown
+  // KeyValue field: the records in it are in the message or not, depending on how the resource is read.
+  const legacy = ld(1000, scope(str(1, 'eaten')), plainRecord(), plainRecord());
+  const kv = keyValue('a', any.s('b'));
+  const res = cat([0x0a], varint(kv.length + legacy.length), kv);
+  await sub(t, 'resource first', resourceLogs(cat([0x0a], varint(res.length), res), legacy, scopeLogs(scope(str(1, 'kept')), plainRecord())));
+  await sub(t, 'resource after a scope', resourceLogs(scopeLogs(scope(str(1, 'kept')), plainRecord()), cat([0x0a], varint(res.length), res), legacy));
+  const scopeKv = cat([0x1a], varint(kv.length + 4), kv);
+  await sub(t, 'scope attribute running past its scope', resourceLogs(resource(), scopeLogs(cat([0x0a], varint(scopeKv.length), scopeKv), vi(9, 1), vi(9, 1), plainRecord())));
+});
+
 test('framing: errors inside the resource, the scope and the meta come out the same', async (t) => {
   const good = plainRecord();
   const badWire = cat(tag(9, 7));
