@@ -19,6 +19,8 @@ import type { LogEntry, SystemCode } from '../../src/protocol/log-entry.js';
 import { compareMessage, compareOtlp } from './lines-compare.js';
 import { entry, variety, TASK } from './sample.js';
 import { spanContext } from '../exporter/helpers.js';
+import { sdkRecords } from '../interop/helpers.js';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 
 /** The exporter's payloads for these records (as ZmqLogRecordExporter sends them). */
 function exporterPayloads(records: readonly ReadableLogRecord[], system: SystemCode = 'P', maxBytes = 1 << 30): Buffer[] {
@@ -147,6 +149,20 @@ test('encodeOtlp: every sample LogEntry shape, odd strings and scope/resource fi
   const entries = [...variety(), ...extra];
   sameBytes([encodeOtlp(entries, { producer: 'p', seq: 1 })], 'encodeOtlp batch');
   entries.forEach((e, i) => sameBytes([encodeOtlp([e])], `encodeOtlp entry ${i}`));
+});
+
+test("the official OTel JS serializer's bytes (other field order, zero values written) read the same on both paths", () => {
+  const memory = new OtelMemoryExporter();
+  const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'official' }), processors: [new SimpleLogRecordProcessor({ exporter: memory })] });
+  const logger = provider.getLogger('official.lib', '1.0.0');
+  logger.emit({ severityNumber: SeverityNumber.INFO, body: odd, attributes: { odd, n: -1, f: 0.5, big: 2 ** 60, list: [1, 'a', null as never], m: { a: { b: true } } }, context: spanContext() });
+  logger.emit({ body: { structured: odd } });
+  logger.emit({ severityNumber: SeverityNumber.ERROR, attributes: { 'exception.type': 'E', 'exception.message': 'm', 'distlog.seq': 3, 'distlog.path': '1' }, context: spanContext() });
+  for (const records of [sdkRecords(), memory.getFinishedLogRecords()]) {
+    const payload = Buffer.from(ProtobufLogsSerializer.serializeRequest(records)!);
+    compareMessage([Buffer.from('PLO'), payload], { label: 'official serializer (decodeMessageLines)' });
+    compareOtlp(payload, { label: 'official serializer (otlpToJsonLines)' });
+  }
 });
 
 test('exporter-made lines are byte-identical, but for the order of event and parentSpan on nested scope records', () => {

@@ -113,6 +113,9 @@ const RECORD_CASES: Record<string, Buffer[]> = {
   'distlog.seq as a string': [attr('distlog.seq', any.s('3'))],
   'distlog.seq twice (bad, then good)': [attr('distlog.seq', any.s('x')), attr('distlog.seq', any.i(1))],
   'distlog.event invalid': [attr('distlog.event', any.s('enterr'))],
+  'distlog.event invalid and long (the error message is cut)': [attr('distlog.event', any.s(`x${'é'.repeat(600)}`))],
+  'distlog.kind invalid and long': [attr('distlog.kind', any.s('P'.repeat(1000)))],
+  'distlog.seq as double -0': [attr('distlog.seq', any.d(-0)), attr('distlog.path', any.s('1')), rec.trace(TRACE)],
   'distlog.event not a string': [attr('distlog.event', any.i(1))],
   'distlog.event enter / fail': [attr('distlog.event', any.s('enter')), attr('distlog.event', any.s('fail'))],
   'distlog.kind invalid': [attr('distlog.kind', any.s('X'))],
@@ -335,6 +338,17 @@ test('depth: values the line writer refuses under a maxDepth above MAX_VALUE_DEP
     });
     await t.test(`body ${d} deep`, () => {
       compareOtlp(oneScope(plainRecord(rec.body(nestedArray(d))), plainRecord()), { label: `body ${d} deep, maxDepth 100`, options: { maxDepth: 100 } });
+    });
+  }
+});
+
+test('depth: resource and scope attributes deeper than the line writer allows, under maxDepth 100', async (t) => {
+  for (const d of [40, 63, 70]) {
+    await t.test(`resource attribute ${d} deep`, () => {
+      compareOtlp(resourceLogs(resource(resAttr('deep', nestedArray(d))), scopeLogs(plainRecord())), { label: `resource ${d} deep, maxDepth 100`, options: { maxDepth: 100 } });
+    });
+    await t.test(`scope attribute ${d} deep`, () => {
+      compareOtlp(resourceLogs(resource(), scopeLogs(scope(scopeAttr('deep', nestedMap(d))), plainRecord())), { label: `scope ${d} deep, maxDepth 100`, options: { maxDepth: 100 } });
     });
   }
 });
