@@ -376,3 +376,24 @@ test('lines of exporter-shaped records come out byte-identical (the encoder writ
   assert.equal(lines.length, 1);
   assert.ok(lines[0]!.includes(`"key":"2@${TRACE}/1/3"`), lines[0]);
 });
+
+test('what the lines say in the cases the fast path hands over (not only that both paths agree)', () => {
+  const one = (...fields: Buffer[]) => {
+    const lines = both('explicit', oneScope(plainRecord(...fields)));
+    assert.equal(lines.length, 1);
+    return JSON.parse(lines[0]!) as Record<string, unknown>;
+  };
+  const dup = lines0(both('dup', oneScope(plainRecord(attr('a', any.i(1)), attr('b', any.s('x')), attr('a', any.s('last'))))));
+  assert.equal(JSON.stringify(dup['attributes']), '{"a":"last","b":"x"}', 'first position, last value');
+  assert.equal(one(rec.trace(TRACE), ld(9))['task'], TRACE, 'an empty trace_id keeps the one before');
+  assert.equal(one(attr('distlog.task', any.s('mine')), rec.trace(TRACE))['task'], TRACE, 'trace_id after distlog.task wins');
+  assert.equal(one(rec.trace(TRACE), attr('distlog.task', any.s('mine')))['task'], 'mine', 'distlog.task after trace_id wins');
+  const structured = one(rec.body(any.map(keyValue('order', any.s('A-1')))));
+  assert.deepEqual([structured['message'], structured['body']], ['{"order":"A-1"}', { order: 'A-1' }]);
+  assert.deepEqual(one(attr('exception.type', any.i(3)))['attributes'], { 'exception.type': 3 });
+  assert.equal(one(attr('distlog.seq', any.d(3)), attr('distlog.path', any.s('1')), rec.trace(TRACE))['key'], `3@${TRACE}/1`);
+});
+
+function lines0(lines: string[]): Record<string, unknown> {
+  return JSON.parse(lines[0]!) as Record<string, unknown>;
+}
