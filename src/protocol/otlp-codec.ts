@@ -160,8 +160,9 @@ function writeLogRecord(w: Writer, e: LogEntry): void {
   if (e.key !== undefined) writeStringAttr(w, ATTR_KEY, e.key);
   if (e.seq !== undefined) writeKeyValue(w, 0x32, ATTR_SEQ, e.seq);
   if (e.path !== undefined) writeStringAttr(w, ATTR_PATH, e.path);
-  if (e.parentSpan !== undefined) writeStringAttr(w, ATTR_PARENT_SPAN, e.parentSpan);
+  // The SDK's order (scope-processor.ts): a decoder that keeps wire order builds the same entry.
   if (e.event !== undefined) writeStringAttr(w, ATTR_EVENT, e.event);
+  if (e.parentSpan !== undefined) writeStringAttr(w, ATTR_PARENT_SPAN, e.parentSpan);
   if (e.durationMs !== undefined) {
     w.byte(0x32);
     const kv = w.fork();

@@ -376,8 +376,8 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
   }
   if (seq >= 0) { out.raw(K_SEQ); out.uint(seq); }
   if (pathFrom >= 0) out.raw(pathChunks(pathFrom, pathTo).path);
-  if (parentFrom >= 0) { out.raw(K_PARENT); out.utf8String(p, parentFrom, parentTo); }
   if (event >= 0) { out.raw(K_EVENT); out.raw(EVENT_WORDS[event]!); out.byte(0x22); }
+  if (parentFrom >= 0) { out.raw(K_PARENT); out.utf8String(p, parentFrom, parentTo); }
   if (durationKind === V_NUMBER) { out.raw(K_DURATION); out.number(duration); }
   const hasTask = traceTo > traceFrom;
   if (hasTask || spanTo > spanFrom) out.raw(idsChunk(traceFrom, traceTo, spanFrom, spanTo));

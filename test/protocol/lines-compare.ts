@@ -24,16 +24,24 @@ export interface Expected {
   errors: EntryError[];
 }
 
-/** What the object path gives: each entry's JsonLineWriter line; an entry it refuses becomes an error. */
+/**
+ * What the object path gives: each entry's JsonLineWriter line; an entry it
+ * refuses becomes an error under its index in the message (entries and errors
+ * share one numbering, in wire order), errors in index order.
+ */
 export function linesOfEntries(entries: readonly LogEntry[], errors: EntryError[], meta: BatchMeta): Expected {
   const w = new JsonLineWriter();
   const out: Expected = { lines: [], systems: [], kinds: [], meta, errors: [...errors] };
+  const decoderErrors = errors.map((x) => x.index).sort((a, b) => a - b);
   entries.forEach((e, i) => {
     w.reset();
     try {
       w.appendLine(e);
     } catch (err) {
-      out.errors.push({ index: i, path: `entries[${i}]`, message: `cannot be written as JSON: ${(err as Error).message}` });
+      let index = i;
+      for (const taken of decoderErrors) if (taken <= index) index++;
+      out.errors.push({ index, path: `entries[${index}]`, message: `cannot be written as JSON: ${(err as Error).message}` });
+      out.errors.sort((a, b) => a.index - b.index);
       return;
     }
     out.lines.push(w.buf.toString('utf8', 0, w.pos - 1));
