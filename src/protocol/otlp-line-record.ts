@@ -33,6 +33,8 @@ export interface LineContext {
   loggerJson: Uint8Array;
   /** `},"resource":{...},"system":"T","kind":"`: from the end of the attributes to the kind's value. */
   afterAttributes: Uint8Array;
+  /** afterAttributes with `L"`: the kind of almost every record. */
+  afterAttributesL: Uint8Array;
   /** The scope's and resource's optional fields, `}` and the newline. */
   tail: Uint8Array;
   /**
@@ -364,10 +366,28 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     out.byte(0x3a);
     writeValue(out, valKind[i]!, i);
   }
-  out.raw(ctx.afterAttributes);
-  out.byte(kind);
-  out.byte(0x22);
+  if (kind === 0x4c) out.raw(ctx.afterAttributesL);
+  else {
+    out.raw(ctx.afterAttributes);
+    out.byte(kind);
+    out.byte(0x22);
+  }
 
+  // distlog's own records of a scope: seq, then what the scope's records share
+  // (path, ids, flags; the derived key's tail, the line's end) as two chunks.
+  if (keyFrom_ < 0 && seq >= 0 && pathFrom >= 0 && traceTo > traceFrom && event < 0 && parentFrom < 0 &&
+      durationKind === V_NULL && dropped === 0 && eventNameTo <= eventNameFrom && !levelFromSeverity &&
+      (noTime || !hasObserved || (obsLo === timeLo && obsHi === timeHi)) && xType < 0 && xMsg < 0 && xStack < 0 &&
+      !(hasMessage && bodyKind === V_STRING)) {
+    const c = commonTail(ctx, pathFrom, pathTo, traceFrom, traceTo, spanFrom, spanTo, flags);
+    out.raw(K_SEQ);
+    out.uint(seq);
+    out.raw(c.middle);
+    out.raw(K_KEY_OPEN);
+    out.uint(seq);
+    out.raw(c.end);
+    return kind;
+  }
   // the record's own optional fields, in the decoder's order for distlog's records
   if (keyFrom_ >= 0) {
     out.byte(0x2c);
@@ -516,9 +536,50 @@ function writeValue(out: LineBuffer, kind: number, i: number): void {
   }
 }
 
+/**
+ * For a record of the common shape (see record()): `middle` is
+ * `,"path":"…","task":"…","span":"…"[,"traceFlags":N]` and `end` the derived
+ * key's `@<task>/<path>"` with the scope's and resource's fields and `}\n`.
+ */
+function commonTail(ctx: LineContext, pathFrom: number, pathTo: number, traceFrom: number, traceTo: number, spanFrom: number, spanTo: number, flags: number): { middle: Uint8Array; end: Uint8Array } {
+  const path = pathChunks(pathFrom, pathTo);
+  const ids = idsChunk(traceFrom, traceTo, spanFrom, spanTo);
+  const m = COMMON;
+  if (m.path === path.path && m.ids === ids && m.flags === flags && m.tail === ctx.tail && path.keyIds === ids) return m;
+  keyTailOf(path, pathFrom, pathTo);
+  if (path.keyTail === undefined) throw BAIL;
+  CHUNK.pos = 0;
+  CHUNK.raw(path.path);
+  CHUNK.raw(ids);
+  if (flags !== 0) {
+    CHUNK.raw(K_FLAGS);
+    CHUNK.uint(flags);
+  }
+  m.middle = new Uint8Array(CHUNK.take());
+  CHUNK.pos = 0;
+  CHUNK.raw(path.keyTail);
+  CHUNK.raw(ctx.tail);
+  m.end = new Uint8Array(CHUNK.take());
+  m.path = path.path;
+  m.ids = ids;
+  m.flags = flags;
+  m.tail = ctx.tail;
+  return m;
+}
+const COMMON = { path: undefined as Uint8Array | undefined, ids: undefined as Uint8Array | undefined, flags: -1, tail: undefined as Uint8Array | undefined, middle: new Uint8Array(0), end: new Uint8Array(0) };
+
 /** `,"key":"<seq>@<task hex>[/<path>]"`; a path with anything to escape takes the object path. */
 function writeDerivedKey(out: LineBuffer, seq: number, pathFrom: number, pathTo: number): void {
   const m = pathChunks(pathFrom, pathTo);
+  keyTailOf(m, pathFrom, pathTo);
+  if (m.keyTail === undefined) throw BAIL;
+  out.raw(K_KEY_OPEN);
+  out.uint(seq);
+  out.raw(m.keyTail);
+}
+
+/** Makes `m.keyTail` for the path and the task last met (IDS), unless it is already theirs. */
+function keyTailOf(m: PathChunks, pathFrom: number, pathTo: number): void {
   if (m.keyIds !== IDS.chunk) {
     // The path's chunks were made for another task (or before this record's ids were read).
     m.keyTail = undefined;
@@ -540,10 +601,6 @@ function writeDerivedKey(out: LineBuffer, seq: number, pathFrom: number, pathTo:
     }
     m.keyIds = IDS.chunk;
   }
-  if (m.keyTail === undefined) throw BAIL;
-  out.raw(K_KEY_OPEN);
-  out.uint(seq);
-  out.raw(m.keyTail);
 }
 const K_KEY_OPEN = ascii(',"key":"');
 

@@ -253,6 +253,7 @@ function resourceLogs(r: Reader, end: number, st: WalkState, topicDefault: Syste
     scopeFacts: { logger: '', version: '', schemaUrl: '', attributes: undefined, dropped: 0 },
     loggerJson: EMPTY_BYTES,
     afterAttributes: utf8Bytes(`},"resource":${resourceJson},"system":"${system}","kind":"`),
+    afterAttributesL: utf8Bytes(`},"resource":${resourceJson},"system":"${system}","kind":"L"`),
     tail: EMPTY_BYTES,
     chunk: undefined,
     chunkLevel: EMPTY_BYTES,
