@@ -31,9 +31,9 @@ export function decodeMessageLines(frames: readonly Uint8Array[], limits?: Decod
     const maxEntries = limits?.maxEntries ?? DEFAULT_MAX_ENTRIES;
     let d;
     try {
-      tooManyOtlpRecords(payload, maxEntries, t);
+      const records = tooManyOtlpRecords(payload, maxEntries, t);
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
-      d = transcodeOtlp(payload, { system: topic.system, kind: 'L' }, maxDepth, topic.system);
+      d = transcodeOtlp(payload, { system: topic.system, kind: 'L' }, maxDepth, topic.system, records);
     } catch (err) {
       throw otlpFailure(err, t);
     }

@@ -129,9 +129,11 @@ export function checkEntryCount(records: number, maxEntries: number, t: string):
   }
 }
 
-export function tooManyOtlpRecords(payload: Buffer, maxEntries: number, t: string): void {
+/** The number of records of an OTLP payload, from its framing; throws when over maxEntries. */
+export function tooManyOtlpRecords(payload: Buffer, maxEntries: number, t: string): number {
   const count = countOtlpRecords(payload);
   if (count > maxEntries) throw tooMany(t, count, maxEntries);
+  return count;
 }
 
 /** Cuts error messages to MAX_ERROR_CHARS: they may quote the sender's value. */

@@ -38,6 +38,8 @@ export function ascii(s: string): Uint8Array {
 export class LineBuffer {
   buf: FastBuffer;
   pos = 0;
+  /** Where the current piece of output starts (see adopt()); ensure() keeps [base, pos). */
+  base = 0;
   /** `buf` as 32-bit words, for checking copied bytes four at a time. */
   private words: Int32Array;
   private readonly initialBytes: number;
@@ -56,6 +58,7 @@ export class LineBuffer {
     this.buf = buf as FastBuffer;
     this.words = new Int32Array(buf.buffer);
     this.pos = pos;
+    this.base = pos;
   }
 
   /** A Buffer of `bytes` bytes over an ArrayBuffer of its own (see adopt()). */
@@ -73,10 +76,15 @@ export class LineBuffer {
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const grown = ownBuffer(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(grown, 0, 0, this.pos);
+    // Only what was written since `base` moves (to offset 0): in a slab, what
+    // lies before it belongs to earlier messages, which keep the old buffer.
+    const used = this.pos - this.base;
+    const grown = ownBuffer(Math.max((this.buf.length - this.base) * 2, used + n));
+    this.buf.copy(grown, 0, this.base, this.pos);
     this.buf = grown;
     this.words = new Int32Array(grown.buffer);
+    this.pos = used;
+    this.base = 0;
   }
 
   byte(b: number): void {

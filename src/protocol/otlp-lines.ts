@@ -77,7 +77,6 @@ class LinesOut {
   readonly buf = new LineBuffer(1024);
   private slab: Buffer = LineBuffer.ownBuffer(SLAB_BYTES);
   private slabPos = 0;
-  private start = 0;
   ends: Uint32Array = new Uint32Array(1024);
   systems: Uint8Array = new Uint8Array(1024);
   kinds: Uint8Array = new Uint8Array(1024);
@@ -89,7 +88,6 @@ class LinesOut {
       this.slab = LineBuffer.ownBuffer(Math.max(SLAB_BYTES, estimate));
       this.slabPos = 0;
     }
-    this.start = this.slabPos;
     this.buf.adopt(this.slab, this.slabPos);
     this.count = 0;
   }
@@ -107,23 +105,24 @@ class LinesOut {
       this.systems = systems;
       this.kinds = kinds;
     }
-    this.ends[this.count] = this.buf.pos - this.start;
+    this.ends[this.count] = this.buf.pos - this.buf.base;
     this.systems[this.count] = system;
     this.kinds[this.count] = kind;
     this.count++;
   }
 
-  /** The message's lines, a region of the slab (a message that outgrew its estimate moved the writer to a new one). */
+  /**
+   * The message's lines, a region of the slab. A message that outgrew its
+   * estimate was moved by the writer to a larger buffer of its own, which
+   * becomes the slab the next messages are written into.
+   */
   take(): JsonLines {
     const n = this.count;
-    const buf = this.buf.buf;
-    if (buf !== this.slab) {
-      // ensure() grew past the slab: the lines so far were copied to offset 0..pos of a new buffer
-      this.slab = buf;
-    }
-    const bytes = buf.subarray(this.start, this.buf.pos);
+    const w = this.buf;
+    this.slab = w.buf;
+    const bytes = w.buf.subarray(w.base, w.pos);
     // Keep regions word-aligned for the next message's escape checks.
-    this.slabPos = (this.buf.pos + 3) & ~3;
+    this.slabPos = (w.pos + 3) & ~3;
     return { bytes, ends: this.ends.slice(0, n), systems: this.systems.slice(0, n), kinds: this.kinds.slice(0, n) };
   }
 }
@@ -150,12 +149,15 @@ export function transcodeOtlp(
   defaults: { system: SystemCode; kind: KindCode },
   maxDepth: number,
   topicSystem?: SystemCode,
+  /** The message's record count when the caller knows it (countOtlpRecords): sizes the output. */
+  records?: number,
 ): OtlpLines | undefined {
   // Values deeper than the JSON writer's bound: the object path refuses them record by record.
   if (maxDepth > MAX_VALUE_DEPTH) return undefined;
   setMaxDepth(maxDepth);
-  // JSON lines run 2-3 times the wire size (the resource is repeated on every line).
-  OUT.begin(payload.length * 3 + 4096);
+  // A line takes its record's wire bytes plus ~260 (field names, the resource repeated, ids in hex);
+  // a message that needs more moves to a larger buffer as it is written.
+  OUT.begin(records !== undefined ? payload.length + records * 384 + 4096 : payload.length * 3 + 4096);
   try {
     return walk(payload, defaults, topicSystem);
   } catch (err) {
