@@ -57,7 +57,7 @@ export const ReceiverSchema = Type.Object(
     // Messages libzmq buffers per connected sender before it feels backpressure. A
     // message is a whole batch: ~250 KB at 1,024 small records but ~2.7 MB at 1,024
     // records of 2 KB, where 100 held 270 MB (bench/e2e); 10 keeps it near 27 MB.
-    highWaterMark: Type.Integer({ minimum: 0, maximum: MAX, default: 10, description: 'ZeroMQ receive high-water mark, in messages.' }),
+    highWaterMark: Type.Integer({ minimum: 0, maximum: MAX, default: 4, description: 'ZeroMQ receive high-water mark, in messages (whole batches, up to maxMessageBytes each) per sender.' }),
     maxEntriesPerMessage: Type.Integer({
       minimum: 1,
       maximum: MAX,

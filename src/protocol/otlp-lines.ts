@@ -84,7 +84,12 @@ class LinesOut {
 
   /** Starts a message whose lines are expected to take about `estimate` bytes. */
   begin(estimate: number): void {
-    if (this.slab.length - this.slabPos < estimate) {
+    if (estimate > SLAB_BYTES / 4) {
+      // A large message gets a buffer of its own: freed as soon as its lines are
+      // written, where a slab would stay pinned by its last queued region.
+      this.slab = LineBuffer.ownBuffer(estimate);
+      this.slabPos = 0;
+    } else if (this.slab.length - this.slabPos < estimate) {
       this.slab = LineBuffer.ownBuffer(Math.max(SLAB_BYTES, estimate));
       this.slabPos = 0;
     }

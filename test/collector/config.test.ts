@@ -89,7 +89,7 @@ test('user config merges over defaults; lists replace', async () => {
   const config = await loadConfig({ text: 'receiver:\n  maxMessageBytes: 1024\nplugins:\n  - type: console\n    queue: { maxEntries: 10 }\n' }, DISTLOGD);
   assert.deepEqual(config.receiver.endpoints, ['tcp://127.0.0.1:5010']);
   assert.equal(config.receiver.maxMessageBytes, 1024);
-  assert.equal(config.receiver.highWaterMark, 10);
+  assert.equal(config.receiver.highWaterMark, 4);
   assert.equal(config.plugins.length, 1);
   assert.equal(config.plugins[0]!.queue.maxEntries, 10);
   assert.equal(config.plugins[0]!.queue.batchMaxEntries, 2000);
