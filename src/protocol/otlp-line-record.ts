@@ -15,36 +15,12 @@
 import { readAnyValue } from './otlp-values.js';
 import { Reader } from './proto-wire.js';
 import { JsonLineWriter } from './json-line.js';
-import { LineBuffer, ascii } from './line-buffer.js';
-import { levelNameFromSeverity } from './levels.js';
-import type { ResourceFacts, ScopeFacts } from './otlp-facts.js';
+import { ascii, type LineBuffer } from './line-buffer.js';
+import { K_FLAGS, K_KEY_OPEN, commonTail, idsChunk, levelChunk, pathChunks, writeDerivedKey, writeTimeHead, type LineContext } from './otlp-line-chunks.js';
 import {
   ATTR_DURATION_MS, ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE,
   ATTR_KEY, ATTR_KIND, ATTR_MESSAGE, ATTR_PARENT_SPAN, ATTR_PATH, ATTR_SEQ, ATTR_SPAN, ATTR_TASK, RESERVED_PREFIX,
 } from './attributes.js';
-
-/** What every line of one ScopeLogs (within its ResourceLogs) shares. */
-export interface LineContext {
-  /** The resource's system, as a char code. */
-  system: number;
-  resourceFacts: ResourceFacts;
-  scopeFacts: ScopeFacts;
-  /** The logger name as a JSON string. */
-  loggerJson: Uint8Array;
-  /** `},"resource":{...},"system":"T","kind":"`: from the end of the attributes to the kind's value. */
-  afterAttributes: Uint8Array;
-  /** afterAttributes with `L"`: the kind of almost every record. */
-  afterAttributesL: Uint8Array;
-  /** The scope's and resource's optional fields, `}` and the newline. */
-  tail: Uint8Array;
-  /**
-   * `","level":"INFO","severity":9,"logger":"app","message":` for the last level
-   * text and severity met in this scope: records of one scope mostly share them.
-   */
-  chunk: Uint8Array | undefined;
-  chunkLevel: Uint8Array;
-  chunkSeverity: number;
-}
 
 /** More attributes than this per record go the object path (the duplicate check is quadratic). */
 const MAX_ATTRIBUTES = 128;
@@ -194,28 +170,17 @@ function scanValue(from: number, to: number): number {
   return whole ? kind : V_OTHER;
 }
 
-const LEVEL_JSON: Uint8Array[] = [];
-for (let s = 0; s <= 24; s++) LEVEL_JSON.push(ascii(`"${levelNameFromSeverity(s)}"`));
 const EVENT_WORDS = [ascii('enter'), ascii('exit'), ascii('fail')];
 const TRUE = ascii('true');
 const FALSE = ascii('false');
 const NULL = ascii('null');
-const K_HEAD = ascii('{"v":2,"timeUnixNano":"');
-const K_LEVEL = ascii('","level":');
-const K_SEVERITY = ascii(',"severity":');
-const K_LOGGER = ascii(',"logger":');
-const K_MESSAGE = ascii(',"message":');
 const K_ATTRIBUTES = ascii(',"attributes":{');
 const K_KEY = ascii('"key":');
 const K_SEQ = ascii(',"seq":');
-const K_PATH = ascii(',"path":');
 const K_PARENT = ascii(',"parentSpan":');
 const K_EVENT = ascii(',"event":"');
 const K_DURATION = ascii(',"durationMs":');
-const K_TASK = ascii(',"task":');
-const K_SPAN = ascii(',"span":');
 const K_DROPPED = ascii(',"droppedAttributesCount":');
-const K_FLAGS = ascii(',"traceFlags":');
 const K_EVENT_NAME = ascii(',"eventName":');
 const K_OBSERVED = ascii(',"observedTimeUnixNano":"');
 const K_FROM_SEVERITY = ascii(',"levelFromSeverity":true');
@@ -352,7 +317,7 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
   if (noTime) writeTimeHead(out, obsLo, obsHi);
   else writeTimeHead(out, timeLo, timeHi);
   const levelFromSeverity = levelTo <= levelFrom;
-  out.raw(levelChunk(ctx, severity, levelFrom, levelTo));
+  out.raw(levelChunk(p, ctx, severity, levelFrom, levelTo));
   const hasMessage = msgFrom >= 0;
   if (hasMessage) out.utf8String(p, msgFrom, msgTo);
   else if (bodyKind === V_STRING) out.utf8String(p, bodyFrom, bodyTo);
@@ -379,7 +344,8 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
       durationKind === V_NULL && dropped === 0 && eventNameTo <= eventNameFrom && !levelFromSeverity &&
       (noTime || !hasObserved || (obsLo === timeLo && obsHi === timeHi)) && xType < 0 && xMsg < 0 && xStack < 0 &&
       !(hasMessage && bodyKind === V_STRING)) {
-    const c = commonTail(ctx, pathFrom, pathTo, traceFrom, traceTo, spanFrom, spanTo, flags);
+    const c = commonTail(p, ctx, pathFrom, pathTo, traceFrom, traceTo, spanFrom, spanTo, flags);
+    if (c === undefined) throw BAIL;
     out.raw(K_SEQ);
     out.uint(seq);
     out.raw(c.middle);
@@ -395,12 +361,12 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     out.utf8String(p, keyFrom_, keyTo_);
   }
   if (seq >= 0) { out.raw(K_SEQ); out.uint(seq); }
-  if (pathFrom >= 0) out.raw(pathChunks(pathFrom, pathTo).path);
+  if (pathFrom >= 0) out.raw(pathChunks(p, pathFrom, pathTo).path);
   if (event >= 0) { out.raw(K_EVENT); out.raw(EVENT_WORDS[event]!); out.byte(0x22); }
   if (parentFrom >= 0) { out.raw(K_PARENT); out.utf8String(p, parentFrom, parentTo); }
   if (durationKind === V_NUMBER) { out.raw(K_DURATION); out.number(duration); }
   const hasTask = traceTo > traceFrom;
-  if (hasTask || spanTo > spanFrom) out.raw(idsChunk(traceFrom, traceTo, spanFrom, spanTo));
+  if (hasTask || spanTo > spanFrom) out.raw(idsChunk(p, traceFrom, traceTo, spanFrom, spanTo));
   if (dropped !== 0) { out.raw(K_DROPPED); out.uint(dropped); }
   if (flags !== 0) { out.raw(K_FLAGS); out.uint(flags); }
   if (eventNameTo > eventNameFrom) { out.raw(K_EVENT_NAME); out.utf8String(p, eventNameFrom, eventNameTo); }
@@ -419,101 +385,13 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     out.byte(0x7d);
   }
   // distlog's exporter leaves distlog.key out when it is <seq>@<task>/<path> of the fields beside it.
-  if (keyFrom_ < 0 && seq >= 0 && pathFrom >= 0 && hasTask) writeDerivedKey(out, seq, pathFrom, pathTo);
+  if (keyFrom_ < 0 && seq >= 0 && pathFrom >= 0 && hasTask) {
+    if (!writeDerivedKey(p, out, seq, pathFrom, pathTo)) throw BAIL;
+  }
   if (hasMessage && bodyKind === V_STRING) { out.raw(K_BODY); out.utf8String(p, bodyFrom, bodyTo); }
   out.raw(ctx.tail);
   return kind;
 }
-
-/**
- * `{"v":2,"timeUnixNano":"<19 digits>`. The seconds part changes once a second:
- * its digits (with the line's head) are kept, and only the nine digits of the
- * nanoseconds are written per record.
- */
-function writeTimeHead(out: LineBuffer, lo: number, hi: number): void {
-  // value = sec * 1e9 + ns, with 2^32 = 4 * 1e9 + 294967296 and 2^48 = 281474 * 1e9 + 976710656.
-  const hH = Math.floor(hi / 65536);
-  const hL = hi % 65536;
-  let sec = hH * 281474 + hL * 4;
-  let ns = hH * 976710656 + hL * 294967296 + lo;
-  sec += Math.floor(ns / 1e9);
-  ns %= 1e9;
-  if (sec === 0 || hi >= 0x80000000) {
-    // before 1970-01-01T00:00:01 or past 2^63: no fixed nine-digit tail; rare enough to write plainly
-    out.raw(K_HEAD);
-    out.u64(lo, hi);
-    return;
-  }
-  if (sec !== TIME.sec) {
-    CHUNK.pos = 0;
-    CHUNK.raw(K_HEAD);
-    CHUNK.uint(sec);
-    TIME.head = new Uint8Array(CHUNK.take());
-    TIME.sec = sec;
-  }
-  out.raw(TIME.head);
-  out.digits9(ns);
-}
-const TIME = { sec: -1, head: new Uint8Array(0) };
-
-/**
- * `,"task":"<hex>","span":"<hex>"` of the last ids met: the records of one scope
- * share them, so 24 bytes are compared instead of 48 hex digits written.
- */
-function idsChunk(traceFrom: number, traceTo: number, spanFrom: number, spanTo: number): Uint8Array {
-  const m = IDS;
-  const tn = traceTo - traceFrom;
-  const sn = spanTo - spanFrom;
-  if (m.chunk !== undefined && m.trace.length === tn && m.span.length === sn) {
-    let i = 0;
-    while (i < tn && m.trace[i] === p[traceFrom + i]) i++;
-    let j = 0;
-    if (i === tn) while (j < sn && m.span[j] === p[spanFrom + j]) j++;
-    if (i === tn && j === sn) return m.chunk;
-  }
-  CHUNK.pos = 0;
-  if (tn > 0) {
-    CHUNK.raw(K_TASK);
-    CHUNK.hexString(p, traceFrom, traceTo);
-  }
-  if (sn > 0) {
-    CHUNK.raw(K_SPAN);
-    CHUNK.hexString(p, spanFrom, spanTo);
-  }
-  m.chunk = new Uint8Array(CHUNK.take());
-  m.trace = p.slice(traceFrom, traceTo);
-  m.span = p.slice(spanFrom, spanTo);
-  CHUNK.pos = 0;
-  CHUNK.hexDigits(p, traceFrom, traceTo);
-  m.taskHex = new Uint8Array(CHUNK.take());
-  return m.chunk;
-}
-const IDS = { chunk: undefined as Uint8Array | undefined, trace: new Uint8Array(0), span: new Uint8Array(0), taskHex: new Uint8Array(0) };
-
-/** The bytes from the end of the time to the message's value (see LineContext.chunk). */
-function levelChunk(ctx: LineContext, severity: number, levelFrom: number, levelTo: number): Uint8Array {
-  const n = levelTo > levelFrom ? levelTo - levelFrom : 0;
-  const memo = ctx.chunkLevel;
-  if (ctx.chunk !== undefined && ctx.chunkSeverity === severity && memo.length === n) {
-    let i = 0;
-    while (i < n && memo[i] === p[levelFrom + i]) i++;
-    if (i === n) return ctx.chunk;
-  }
-  CHUNK.pos = 0;
-  CHUNK.raw(K_LEVEL);
-  if (n === 0) CHUNK.raw(LEVEL_JSON[severity]!);
-  else CHUNK.utf8String(p, levelFrom, levelTo);
-  CHUNK.raw(K_SEVERITY);
-  CHUNK.uint(severity);
-  CHUNK.raw(K_LOGGER);
-  CHUNK.raw(ctx.loggerJson);
-  CHUNK.raw(K_MESSAGE);
-  ctx.chunk = new Uint8Array(CHUNK.take());
-  ctx.chunkLevel = p.slice(levelFrom, levelFrom + n);
-  ctx.chunkSeverity = severity;
-  return ctx.chunk;
-}
-const CHUNK = new LineBuffer(256);
 
 function writeValue(out: LineBuffer, kind: number, i: number): void {
   switch (kind) {
@@ -535,95 +413,3 @@ function writeValue(out: LineBuffer, kind: number, i: number): void {
     }
   }
 }
-
-/**
- * For a record of the common shape (see record()): `middle` is
- * `,"path":"…","task":"…","span":"…"[,"traceFlags":N]` and `end` the derived
- * key's `@<task>/<path>"` with the scope's and resource's fields and `}\n`.
- */
-function commonTail(ctx: LineContext, pathFrom: number, pathTo: number, traceFrom: number, traceTo: number, spanFrom: number, spanTo: number, flags: number): { middle: Uint8Array; end: Uint8Array } {
-  const path = pathChunks(pathFrom, pathTo);
-  const ids = idsChunk(traceFrom, traceTo, spanFrom, spanTo);
-  const m = COMMON;
-  if (m.path === path.path && m.ids === ids && m.flags === flags && m.tail === ctx.tail && path.keyIds === ids) return m;
-  keyTailOf(path, pathFrom, pathTo);
-  if (path.keyTail === undefined) throw BAIL;
-  CHUNK.pos = 0;
-  CHUNK.raw(path.path);
-  CHUNK.raw(ids);
-  if (flags !== 0) {
-    CHUNK.raw(K_FLAGS);
-    CHUNK.uint(flags);
-  }
-  m.middle = new Uint8Array(CHUNK.take());
-  CHUNK.pos = 0;
-  CHUNK.raw(path.keyTail);
-  CHUNK.raw(ctx.tail);
-  m.end = new Uint8Array(CHUNK.take());
-  m.path = path.path;
-  m.ids = ids;
-  m.flags = flags;
-  m.tail = ctx.tail;
-  return m;
-}
-const COMMON = { path: undefined as Uint8Array | undefined, ids: undefined as Uint8Array | undefined, flags: -1, tail: undefined as Uint8Array | undefined, middle: new Uint8Array(0), end: new Uint8Array(0) };
-
-/** `,"key":"<seq>@<task hex>[/<path>]"`; a path with anything to escape takes the object path. */
-function writeDerivedKey(out: LineBuffer, seq: number, pathFrom: number, pathTo: number): void {
-  const m = pathChunks(pathFrom, pathTo);
-  keyTailOf(m, pathFrom, pathTo);
-  if (m.keyTail === undefined) throw BAIL;
-  out.raw(K_KEY_OPEN);
-  out.uint(seq);
-  out.raw(m.keyTail);
-}
-
-/** Makes `m.keyTail` for the path and the task last met (IDS), unless it is already theirs. */
-function keyTailOf(m: PathChunks, pathFrom: number, pathTo: number): void {
-  if (m.keyIds !== IDS.chunk) {
-    // The path's chunks were made for another task (or before this record's ids were read).
-    m.keyTail = undefined;
-    let plain = true;
-    for (let i = pathFrom; i < pathTo; i++) {
-      const c = p[i]!;
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) plain = false;
-    }
-    if (plain) {
-      CHUNK.pos = 0;
-      CHUNK.byte(0x40);
-      CHUNK.raw(IDS.taskHex);
-      if (pathTo > pathFrom) {
-        CHUNK.byte(0x2f);
-        CHUNK.copy(p, pathFrom, pathTo);
-      }
-      CHUNK.byte(0x22);
-      m.keyTail = new Uint8Array(CHUNK.take());
-    }
-    m.keyIds = IDS.chunk;
-  }
-}
-const K_KEY_OPEN = ascii(',"key":"');
-
-/**
- * `,"path":"<path>"` for the last path met (a scope's records share it), and
- * the derived key's `@<task hex>/<path>"` for it and the task in `keyIds`.
- */
-function pathChunks(pathFrom: number, pathTo: number): PathChunks {
-  const m = PATHS;
-  const n = pathTo - pathFrom;
-  if (m.bytes !== undefined && m.bytes.length === n) {
-    let i = 0;
-    while (i < n && m.bytes[i] === p[pathFrom + i]) i++;
-    if (i === n) return m;
-  }
-  CHUNK.pos = 0;
-  CHUNK.raw(K_PATH);
-  CHUNK.utf8String(p, pathFrom, pathTo);
-  m.path = new Uint8Array(CHUNK.take());
-  m.bytes = p.slice(pathFrom, pathTo);
-  m.keyIds = undefined;
-  m.keyTail = undefined;
-  return m;
-}
-interface PathChunks { bytes: Uint8Array | undefined; path: Uint8Array; keyIds: Uint8Array | undefined; keyTail: Uint8Array | undefined }
-const PATHS: PathChunks = { bytes: undefined, path: new Uint8Array(0), keyIds: undefined, keyTail: undefined };

@@ -36,7 +36,8 @@ import { DEFAULT_MAX_DEPTH, LEGACY_SCOPE_LOGS_TAG, decodeLogRecordAt, decodeOtlp
 import { setResourceFields, setScopeFields, type ResourceFacts, type ScopeFacts } from './otlp-facts.js';
 import { newMap, readAttributeInto, setMaxDepth } from './otlp-values.js';
 import { MAX_VALUE_DEPTH, checkResource } from './validate.js';
-import { transcodeRecord, type LineContext } from './otlp-line-record.js';
+import { transcodeRecord } from './otlp-line-record.js';
+import type { LineContext } from './otlp-line-chunks.js';
 
 export interface OtlpLines {
   lines: JsonLines;
