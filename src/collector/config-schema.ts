@@ -56,7 +56,7 @@ export const ReceiverSchema = Type.Object(
     }),
     // Messages libzmq buffers per connected sender before it feels backpressure. A
     // message is a whole batch: ~250 KB at 1,024 small records but ~2.7 MB at 1,024
-    // records of 2 KB, where 100 held 270 MB (bench/e2e); 4 keeps it near 11 MB.
+    // records of 2 KB, where 100 held 270 MB (bench/e2e); 10 keeps it near 27 MB.
     highWaterMark: Type.Integer({ minimum: 0, maximum: MAX, default: 4, description: 'ZeroMQ receive high-water mark, in messages (whole batches, up to maxMessageBytes each) per sender.' }),
     maxEntriesPerMessage: Type.Integer({
       minimum: 1,
@@ -69,13 +69,6 @@ export const ReceiverSchema = Type.Object(
       maximum: DAY_SECONDS,
       default: 10,
       description: 'At most one bad-input report line per reason per this many seconds.',
-    }),
-    decodeThreads: Type.Integer({
-      minimum: 0,
-      maximum: 16,
-      default: 0,
-      description:
-        'Worker threads that turn messages into JSON lines while every plugin takes lines (0: the receiving thread does it). Worth it when distlogd has cores to spare; records stay in arrival order.',
     }),
     otlpHttp: Type.Optional(OtlpHttpReceiverSchema),
   },

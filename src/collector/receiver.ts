@@ -24,7 +24,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pull } from 'zeromq';
-import { decodeMessage, ProtocolError, type DecodeLimits } from '../protocol/index.js';
+import { decodeMessage, ProtocolError } from '../protocol/index.js';
 import { decodeMessageLines } from '../protocol/decode-lines.js';
 import type { EntryError } from '../protocol/errors.js';
 import type { BatchMeta } from '../protocol/log-entry.js';
@@ -36,7 +36,6 @@ import type { BadInputReporter, BadInputReason } from './bad-input.js';
 import type { ReceiverConfig } from './config-types.js';
 import type { Router } from './router.js';
 import { SocketEventWatcher, type ConnectionCounters } from './socket-events.js';
-import { DecodePool, type PooledDecode } from './decode-pool.js';
 
 export interface ReceiverCounters {
   messages: number;
@@ -46,8 +45,6 @@ export interface ReceiverCounters {
   badMessages: number;
   /** Entries dropped from otherwise good messages. */
   badEntries: number;
-  /** Messages decoded by the decode threads (receiver.decodeThreads), not the receiving thread. */
-  threadDecoded: number;
   /** Connections and accept failures (ZeroMQ monitor events). */
   connections: ConnectionCounters;
 }
@@ -78,35 +75,16 @@ function topicText(frame: Uint8Array | undefined): string | undefined {
 
 type OwnCounters = Omit<ReceiverCounters, 'connections'>;
 
-interface Decoded {
-  topic: Topic;
-  records: Batch;
-  meta: BatchMeta;
-  errors: EntryError[];
-}
-
-/** A message handed to a decode thread, in arrival order. */
-interface InFlight {
-  frames: readonly Uint8Array[];
-  size: number;
-  result: Promise<PooledDecode>;
-}
-
 export class ZmqReceiver {
   private readonly sock: Pull;
   private readonly watcher: SocketEventWatcher;
-  private readonly c: OwnCounters = { messages: 0, entries: 0, bytes: 0, badMessages: 0, badEntries: 0, threadDecoded: 0 };
+  private readonly c: OwnCounters = { messages: 0, entries: 0, bytes: 0, badMessages: 0, badEntries: 0 };
   private stopping = false;
   private loop: Promise<void> | undefined;
   /** Resolved at the stop deadline: a loop held by a full lane must not outlive it. */
   private released!: () => void;
   private readonly deadlineReached = new Promise<void>((r) => (this.released = r));
   private bound: string[] = [];
-  /** Decode threads (receiver.decodeThreads), on the lines path only. */
-  private readonly pool: DecodePool | undefined;
-  private readonly inFlight: InFlight[] = [];
-  /** Messages handed to the threads before the oldest is awaited: two per thread keeps each busy. */
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly cfg: ReceiverConfig,
@@ -122,9 +100,6 @@ export class ZmqReceiver {
       maxMessageSize: Math.min(cfg.maxMessageBytes * TRANSPORT_HEADROOM, 2 ** 31 - 1),
     });
     this.watcher = new SocketEventWatcher(this.sock, 'receiver', log, Math.max(1, cfg.reportIntervalSeconds) * 1000);
-    const threads = cfg.decodeThreads ?? 0;
-    this.pool = threads > 0 && !router.needsEntries ? new DecodePool(threads, this.limits, log) : undefined;
-    this.maxInFlight = 2 * threads;
   }
 
   counters(): ReceiverCounters {
@@ -160,8 +135,6 @@ export class ZmqReceiver {
         frames = await this.sock.receive();
       } catch (err) {
         if ((err as { code?: string }).code === 'EAGAIN') {
-          // Idle: what the decode threads hold goes out now, not with the next message.
-          if (this.inFlight.length) await this.deliverAll();
           if (this.stopping) break;
           continue;
         }
@@ -172,15 +145,7 @@ export class ZmqReceiver {
         await new Promise((r) => setTimeout(r, this.stopping ? 10 : 100));
         continue;
       }
-      if (this.pool?.usable) {
-        const size = this.admit(frames);
-        if (size !== undefined) this.inFlight.push({ frames, size, result: this.pool.decode(frames) });
-        if (this.inFlight.length < this.maxInFlight) continue;
-        await this.deliverOldest();
-      } else {
-        if (this.inFlight.length) await this.deliverAll(); // the pool failed: first what it held
-        this.handle(frames);
-      }
+      this.handle(frames);
       if (this.router.mustWait) {
         await Promise.race([this.router.waitForSpace(), this.deadlineReached]);
         sliceStart = performance.now();
@@ -191,69 +156,35 @@ export class ZmqReceiver {
     }
   }
 
-  /** Routes the oldest message handed to a decode thread, once decoded. */
-  private async deliverOldest(): Promise<void> {
-    const m = this.inFlight.shift();
-    if (!m) return;
-    const r = await m.result;
-    this.c.threadDecoded++;
-    if ('refused' in r) this.refuse(r.refused.code as BadInputReason, r.refused.message, r.refused.topic ?? topicText(m.frames[0]));
-    else this.deliver({ topic: r.topic, records: r.lines, meta: r.meta, errors: r.errors }, m.frames, m.size);
-  }
-
-  private async deliverAll(): Promise<void> {
-    while (this.inFlight.length) await this.deliverOldest();
-  }
-
   private refuse(reason: BadInputReason, detail: string, topic: string | undefined): void {
     this.c.badMessages++;
     this.bad.record(reason, detail, topic);
   }
 
   handle(frames: readonly Uint8Array[]): void {
-    const size = this.admit(frames);
-    if (size === undefined) return;
-    const decoded = this.decode(frames);
-    if (decoded) this.deliver(decoded, frames, size);
-  }
-
-  /** Counts the message; its size, or undefined when it is refused for its size. */
-  private admit(frames: readonly Uint8Array[]): number | undefined {
     this.c.messages++;
     let size = 0;
     for (const f of frames) size += f.byteLength;
     this.c.bytes += size;
     if (size > this.cfg.maxMessageBytes) {
       this.refuse('size', `message of ${size} bytes exceeds receiver.maxMessageBytes ${this.cfg.maxMessageBytes}`, topicText(frames[0]));
-      return undefined;
+      return;
     }
-    return size;
-  }
-
-  private get limits(): DecodeLimits {
-    return { maxMessageBytes: this.cfg.maxMessageBytes, maxEntries: this.cfg.maxEntriesPerMessage };
-  }
-
-  /** Decodes on this thread; undefined (counted and reported) when the message is refused. */
-  private decode(frames: readonly Uint8Array[]): Decoded | undefined {
+    let decoded: { topic: Topic; records: Batch; meta: BatchMeta; errors: EntryError[] };
     try {
-      const limits = this.limits;
+      const limits = { maxMessageBytes: this.cfg.maxMessageBytes, maxEntries: this.cfg.maxEntriesPerMessage };
       if (this.router.needsEntries) {
         const d = decodeMessage(frames, limits);
-        return { topic: d.topic, records: d.entries, meta: d.meta, errors: d.errors };
+        decoded = { topic: d.topic, records: d.entries, meta: d.meta, errors: d.errors };
       } else {
         const d = decodeMessageLines(frames, limits);
-        return { topic: d.topic, records: d.lines, meta: d.meta, errors: d.errors };
+        decoded = { topic: d.topic, records: d.lines, meta: d.meta, errors: d.errors };
       }
     } catch (err) {
       if (err instanceof ProtocolError) this.refuse(err.code as BadInputReason, err.message, err.topic ?? topicText(frames[0]));
       else this.refuse('internal', `decoder failed: ${(err as Error).message}`, topicText(frames[0]));
-      return undefined;
+      return;
     }
-  }
-
-  /** Reports the records a message lost, counts it per producer and routes its records. */
-  private deliver(decoded: Decoded, frames: readonly Uint8Array[], size: number): void {
     if (decoded.errors.length) {
       this.c.badEntries += decoded.errors.length;
       const first = decoded.errors[0]!;
@@ -290,9 +221,6 @@ export class ZmqReceiver {
     this.released();
     if (!this.sock.closed) this.sock.close();
     await this.loop;
-    // Decoded in time or not, what the threads held is delivered or counted.
-    await this.deliverAll();
-    await this.pool?.close();
     await this.watcher.close();
   }
 }

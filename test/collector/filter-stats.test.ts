@@ -54,7 +54,7 @@ test('stats line: rates over the interval, per-plugin counters, bad input by rea
   };
   const prev: CollectorStats = {
     uptimeSeconds: 10,
-    receiver: { messages: 100, entries: 1000, bytes: 0, badMessages: 0, badEntries: 0, threadDecoded: 0, connections },
+    receiver: { messages: 100, entries: 1000, bytes: 0, badMessages: 0, badEntries: 0, connections },
     plugins: { file: plugin },
     badInput: {},
     delivery: { totals, producers: [] },
