@@ -30,6 +30,7 @@
  */
 
 import { MAP_PROTOTYPE } from './plain-object.js';
+import { plainJsonAscii, writeUintDigits } from './ascii-bytes.js';
 
 /** Nesting levels a value may have below the entry (the entry's own fields are level 1). */
 export const DEFAULT_MAX_JSON_DEPTH = 64;
@@ -64,11 +65,6 @@ const NULL = Buffer.from('null');
  * JSON.stringify leaves out; if that ever happens the writer hands whole values
  * to JSON.stringify instead (checked per reset(), i.e. per batch).
  */
-/** An ASCII byte that JSON writes as itself inside a string. */
-function plainByte(c: number): boolean {
-  return c >= 0x20 && c !== Q && c !== 0x5c;
-}
-
 /** A buffer at offset 0 of its own ArrayBuffer, so an Int32Array view sees it word-aligned. */
 function ownBuffer(bytes: number): FastBuffer {
   return Buffer.from(new ArrayBuffer((bytes + 3) & ~3)) as FastBuffer;
@@ -286,7 +282,7 @@ export class JsonLineWriter {
     const buf = this.buf;
     buf[start] = Q;
     const written = buf.utf8Write(s, start + 1);
-    if (written === n ? this.plainAscii(start + 1, start + 1 + n) : !NEEDS_ESCAPE.test(s)) {
+    if (written === n ? plainJsonAscii(buf, this.words, start + 1, start + 1 + n) : !NEEDS_ESCAPE.test(s)) {
       this.pos = start + 1 + written;
       buf[this.pos++] = Q;
       return;
@@ -295,47 +291,11 @@ export class JsonLineWriter {
     this.jsonText(JSON.stringify(s));
   }
 
-  /**
-   * True when buf[from, to) (ASCII bytes) holds nothing JSON must escape: no
-   * control character, `"` or `\`. Whole 32-bit words are tested with the
-   * classic "has a byte below n / equal to c" bit tricks, valid for bytes < 0x80.
-   */
-  private plainAscii(from: number, to: number): boolean {
-    const buf = this.buf;
-    let i = from;
-    const head = Math.min(to, (from + 3) & ~3);
-    for (; i < head; i++) if (!plainByte(buf[i]!)) return false;
-    const words = this.words;
-    const last = (to & ~3) >> 2;
-    for (let w = i >> 2; w < last; w++) {
-      const x = words[w]!;
-      const q = x ^ 0x22222222;
-      const b = x ^ 0x5c5c5c5c;
-      if ((((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b)) & 0x80808080) return false;
-    }
-    for (i = Math.max(i, last << 2); i < to; i++) if (!plainByte(buf[i]!)) return false;
-    return true;
-  }
-
   private number(n: number): void {
     if (n >= 0 && n <= 0xffffffff && n === Math.floor(n)) {
       // Digits straight into the buffer: no string for the common integers (severity, seq, pid).
       this.ensure(10);
-      const buf = this.buf;
-      if (n < 10) {
-        buf[this.pos++] = 0x30 + n;
-        return;
-      }
-      let digits = 0;
-      for (let x = n; x >= 1; x = Math.floor(x / 10)) digits++;
-      let p = this.pos + digits;
-      this.pos = p;
-      let x = n;
-      while (x >= 1) {
-        const q = Math.floor(x / 10);
-        buf[--p] = 0x30 + (x - q * 10);
-        x = q;
-      }
+      this.pos = writeUintDigits(this.buf, this.pos, n);
       return;
     }
     this.jsonText(Number.isFinite(n) ? String(n) : 'null');

@@ -11,6 +11,8 @@
  * see U+FFFD).
  */
 
+import { plainJsonAscii, writeUintDigits } from './ascii-bytes.js';
+
 type FastBuffer = Buffer & { utf8Write(s: string, offset: number): number; utf8Slice(start: number, end: number): string };
 
 const Q = 0x22;
@@ -142,7 +144,7 @@ export class LineBuffer {
       }
     } else {
       buf.set(src.subarray(from, to), start + 1);
-      if (this.plainAscii(start + 1, start + 1 + n)) {
+      if (plainJsonAscii(buf, this.words, start + 1, start + 1 + n)) {
         buf[start + 1 + n] = Q;
         this.pos = start + 2 + n;
         return;
@@ -191,35 +193,7 @@ export class LineBuffer {
   /** A non-negative integer below 2^53, in decimal. */
   uint(n: number): void {
     this.ensure(16);
-    const buf = this.buf;
-    if (n < 10) {
-      buf[this.pos++] = 0x30 + n;
-      return;
-    }
-    if (n < 0x80000000) {
-      // int32 arithmetic: a third of the cost of the float divisions below
-      let digits = 1;
-      for (let x = (n / 10) | 0; x > 0; x = (x / 10) | 0) digits++;
-      let p = this.pos + digits;
-      this.pos = p;
-      let x = n | 0;
-      while (x > 0) {
-        const q = (x / 10) | 0;
-        buf[--p] = 0x30 + x - q * 10;
-        x = q;
-      }
-      return;
-    }
-    let digits = 0;
-    for (let x = n; x >= 1; x = Math.floor(x / 10)) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    let x = n;
-    while (x >= 1) {
-      const q = Math.floor(x / 10);
-      buf[--p] = 0x30 + (x - q * 10);
-      x = q;
-    }
+    this.pos = writeUintDigits(this.buf, this.pos, n);
   }
 
   /** A number as JSON.stringify writes it (non-finite numbers as null). */
@@ -273,30 +247,4 @@ export class LineBuffer {
     this.buf.copy(out, 0, from, this.pos);
     return out;
   }
-
-  /**
-   * True when buf[from, to) holds only ASCII JSON writes as itself: no control
-   * character, `"`, `\` or byte >= 0x80. Whole 32-bit words are tested with the
-   * "has a byte below n / equal to c" bit tricks.
-   */
-  private plainAscii(from: number, to: number): boolean {
-    const buf = this.buf;
-    let i = from;
-    const head = Math.min(to, (from + 3) & ~3);
-    for (; i < head; i++) if (!plainByte(buf[i]!)) return false;
-    const words = this.words;
-    const last = (to & ~3) >> 2;
-    for (let w = i >> 2; w < last; w++) {
-      const x = words[w]!;
-      const q = x ^ 0x22222222;
-      const b = x ^ 0x5c5c5c5c;
-      if ((x | ((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b)) & 0x80808080) return false;
-    }
-    for (i = Math.max(i, last << 2); i < to; i++) if (!plainByte(buf[i]!)) return false;
-    return true;
-  }
-}
-
-function plainByte(c: number): boolean {
-  return c >= 0x20 && c < 0x80 && c !== Q && c !== 0x5c;
 }

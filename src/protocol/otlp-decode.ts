@@ -425,14 +425,18 @@ function readRequest(r: Reader, st: State, meta: BatchMeta, system: SystemCode):
     if (tag === 0x0a) {
       readResourceLogs(r, r.len() + r.pos, st, system);
     } else if (tag === metaTag) {
-      const e = r.len() + r.pos;
-      while (r.pos < e) {
-        const t = r.uvarint();
-        if (t === 0x0a) meta.producer = r.string();
-        else if (t === 0x10) meta.seq = r.uvarint();
-        else if (t === 0x18) meta.recordsBefore = r.uvarint();
-        else r.skip(t & 7); // future delivery fields
-      }
+      readBatchMeta(r, r.len() + r.pos, meta);
     } else r.skip(tag & 7);
+  }
+}
+
+/** The batch envelope (field BATCH_META_FIELD) at r.pos up to `end`: producer, seq, recordsBefore. */
+export function readBatchMeta(r: Reader, end: number, meta: BatchMeta): void {
+  while (r.pos < end) {
+    const t = r.uvarint();
+    if (t === 0x0a) meta.producer = r.string();
+    else if (t === 0x10) meta.seq = r.uvarint();
+    else if (t === 0x18) meta.recordsBefore = r.uvarint();
+    else r.skip(t & 7); // future delivery fields
   }
 }

@@ -32,7 +32,7 @@ import { LineBuffer } from './line-buffer.js';
 import { Reader, WireError } from './proto-wire.js';
 import { ATTR_SYSTEM } from './attributes.js';
 import { BATCH_META_FIELD } from './otlp-codec.js';
-import { DEFAULT_MAX_DEPTH, LEGACY_SCOPE_LOGS_TAG, decodeLogRecordAt, decodeOtlp, type OtlpDecodeOptions } from './otlp-decode.js';
+import { DEFAULT_MAX_DEPTH, LEGACY_SCOPE_LOGS_TAG, decodeLogRecordAt, decodeOtlp, readBatchMeta, type OtlpDecodeOptions } from './otlp-decode.js';
 import { setResourceFields, setScopeFields, type ResourceFacts, type ScopeFacts } from './otlp-facts.js';
 import { newMap, readAttributeInto, setMaxDepth } from './otlp-values.js';
 import { MAX_VALUE_DEPTH, checkResource } from './validate.js';
@@ -187,14 +187,7 @@ function walk(payload: Buffer, defaults: { system: SystemCode; kind: KindCode },
       if (!resourceLogs(r, end, st, defaults.system)) return undefined;
       r.pos = end;
     } else if (tag === metaTag) {
-      const e = r.len() + r.pos;
-      while (r.pos < e) {
-        const t = r.uvarint();
-        if (t === 0x0a) meta.producer = r.string();
-        else if (t === 0x10) meta.seq = r.uvarint();
-        else if (t === 0x18) meta.recordsBefore = r.uvarint();
-        else r.skip(t & 7);
-      }
+      readBatchMeta(r, r.len() + r.pos, meta);
     } else r.skip(tag & 7);
   }
   return { lines: OUT.take(), meta, errors };
