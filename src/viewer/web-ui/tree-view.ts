@@ -163,7 +163,7 @@ export class TreeView {
       'div',
       { class: `row node st-${n.status}`, data: { nodeId: n.id, status: n.status, depth: String(depth), offset: String(n.offsetMs), duration: String(n.durationMs) } },
       label,
-      h('div', { class: 'wf' }, this.bar(n.offsetMs, n.durationMs, span, `st-${n.status}`, title)),
+      h('div', { class: 'wf' }, this.bar(n.offsetMs, n.barMs, span, `st-${n.status}`, title)),
     );
   }
 

@@ -44,6 +44,12 @@ function nodeJson(n: ScopeNode, t0: bigint): TreeNodeJson {
   const start = ns(n.enter?.timeUnixNano) ?? first ?? t0;
   const known = n.durationMs;
   const durationMs = known ?? (last !== undefined ? Math.max(0, msBetween(start, last)) : 0);
+  // The bar runs from the enter record's time to the end record's time: one clock for
+  // both ends, so a scope that ended before its parent is drawn inside it. The SDK's own
+  // durationMs (shown as text) is measured on another clock and differs by fractions of
+  // a millisecond.
+  const end = ns(n.end?.timeUnixNano);
+  const barMs = end !== undefined && end >= start ? msBetween(start, end) : durationMs;
   return {
     id: n.id,
     kind: n.kind,
@@ -52,6 +58,7 @@ function nodeJson(n: ScopeNode, t0: bigint): TreeNodeJson {
     status: n.status,
     offsetMs: Math.max(0, msBetween(t0, start)),
     durationMs,
+    barMs,
     durationAtLeast: known === undefined,
     services: [...n.services],
     errors: n.errors,
@@ -63,7 +70,7 @@ function nodeJson(n: ScopeNode, t0: bigint): TreeNodeJson {
 }
 
 function spanOf(n: TreeNodeJson): number {
-  return Math.max(n.offsetMs + n.durationMs, ...n.children.map(spanOf));
+  return Math.max(n.offsetMs + n.barMs, ...n.children.map(spanOf));
 }
 
 export function treeJson(t: TaskTree, source: TaskTreeJson['source']): TaskTreeJson {

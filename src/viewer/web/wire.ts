@@ -36,6 +36,8 @@ export interface TreeNodeJson {
   offsetMs: number;
   /** The scope's duration; for a running scope, up to its latest record (durationAtLeast). */
   durationMs: number;
+  /** The waterfall bar's length: end record time minus enter record time (one clock), else durationMs. */
+  barMs: number;
   durationAtLeast: boolean;
   services: string[];
   errors: number;
