@@ -12,6 +12,7 @@
  */
 
 import { plainJsonAscii, writeUintDigits } from './ascii-bytes.js';
+import { U64_SPLIT, splitU64 } from './proto-wire.js';
 
 type FastBuffer = Buffer & { utf8Write(s: string, offset: number): number; utf8Slice(start: number, end: number): string };
 
@@ -222,23 +223,9 @@ export class LineBuffer {
       this.uint(hi * 4294967296 + lo);
       return;
     }
-    // value = q * 1e9 + r, with 2^32 = 4*1e9 + 294967296 and 2^48 = 281474*1e9 + 976710656.
-    const hH = Math.floor(hi / 65536);
-    const hL = hi % 65536;
-    let q = hH * 281474 + hL * 4;
-    let r = hH * 976710656 + hL * 294967296 + lo;
-    q += Math.floor(r / 1e9);
-    r %= 1e9;
-    this.uint(q);
-    this.ensure(9);
-    const buf = this.buf;
-    let p = this.pos + 9;
-    this.pos = p;
-    for (let k = 0; k < 9; k++) {
-      const d = Math.floor(r / 10);
-      buf[--p] = 0x30 + (r - d * 10);
-      r = d;
-    }
+    splitU64(lo, hi);
+    this.uint(U64_SPLIT.q);
+    this.digits9(U64_SPLIT.r);
   }
 
   /** The written bytes [from, pos) as a Buffer of their own (exact size). */

@@ -7,6 +7,7 @@
  */
 import { LineBuffer, ascii } from './line-buffer.js';
 import { levelNameFromSeverity } from './levels.js';
+import { U64_SPLIT, splitU64 } from './proto-wire.js';
 import type { ResourceFacts, ScopeFacts } from './otlp-facts.js';
 
 /** What every line of one ScopeLogs (within its ResourceLogs) shares. */
@@ -50,13 +51,9 @@ export const K_FLAGS = ascii(',"traceFlags":');
  * nanoseconds are written per record.
  */
 export function writeTimeHead(out: LineBuffer, lo: number, hi: number): void {
-  // value = sec * 1e9 + ns, with 2^32 = 4 * 1e9 + 294967296 and 2^48 = 281474 * 1e9 + 976710656.
-  const hH = Math.floor(hi / 65536);
-  const hL = hi % 65536;
-  let sec = hH * 281474 + hL * 4;
-  let ns = hH * 976710656 + hL * 294967296 + lo;
-  sec += Math.floor(ns / 1e9);
-  ns %= 1e9;
+  splitU64(lo, hi);
+  const sec = U64_SPLIT.q;
+  const ns = U64_SPLIT.r;
   if (sec === 0 || hi >= 0x80000000) {
     // before 1970-01-01T00:00:01 or past 2^63: no fixed nine-digit tail; rare enough to write plainly
     out.raw(K_HEAD);

@@ -202,14 +202,10 @@ interface WalkState {
   topicSystem: SystemCode | undefined;
 }
 
-/** Field ranges of one level, collected before anything is written (protobuf field order is free). */
-function ranges(): number[] {
-  return [];
-}
-
 function resourceLogs(r: Reader, end: number, st: WalkState, topicDefault: SystemCode): boolean {
-  const resourceParts = ranges();
-  const scopeParts = ranges();
+  // Field ranges (start, end pairs), collected before anything is written: protobuf field order is free.
+  const resourceParts: number[] = [];
+  const scopeParts: number[] = [];
   let schemaUrl = '';
   while (r.pos < end) {
     const tag = r.uvarint();
@@ -271,7 +267,7 @@ function resourceLogs(r: Reader, end: number, st: WalkState, topicDefault: Syste
 
 function scopeLogs(r: Reader, start: number, end: number, st: WalkState, ctx: LineContext, resourceTail: string): boolean {
   r.pos = start;
-  const records = ranges();
+  const records: number[] = [];
   let logger = '';
   let version = '';
   let schemaUrl = '';

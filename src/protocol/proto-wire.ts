@@ -185,18 +185,28 @@ export class Reader {
   }
 }
 
+/**
+ * A uint64 given as 32-bit halves, split exactly as U64_SPLIT.q * 1e9 + U64_SPLIT.r
+ * (seconds and nanoseconds of a timestamp). The result goes into U64_SPLIT, not a
+ * new object: the JSON-lines transcoder calls this per record.
+ */
+export const U64_SPLIT = { q: 0, r: 0 };
+
+export function splitU64(lo: number, hi: number): void {
+  // 2^32 = 4 * 1e9 + 294967296 and 2^48 = 281474 * 1e9 + 976710656.
+  const hH = Math.floor(hi / 65536);
+  const hL = hi % 65536;
+  const r = hH * 976710656 + hL * 294967296 + lo;
+  U64_SPLIT.q = hH * 281474 + hL * 4 + Math.floor(r / 1e9);
+  U64_SPLIT.r = r % 1e9;
+}
+
 /** Decimal string of a uint64 given as 32-bit halves, without BigInt (exact). */
 export function u64ToDecimal(lo: number, hi: number): string {
   if (hi === 0) return String(lo);
   if (hi < 0x200000) return String(hi * TWO_32 + lo); // below 2^53: exact as a number
-  // value = q * 1e9 + r, with 2^32 = 4*1e9 + 294967296 and 2^48 = 281474*1e9 + 976710656.
-  const hH = Math.floor(hi / 65536);
-  const hL = hi % 65536;
-  let q = hH * 281474 + hL * 4;
-  let r = hH * 976710656 + hL * 294967296 + lo;
-  q += Math.floor(r / 1e9);
-  r %= 1e9;
-  return String(q) + String(r).padStart(9, '0');
+  splitU64(lo, hi);
+  return String(U64_SPLIT.q) + String(U64_SPLIT.r).padStart(9, '0');
 }
 
 /** 32-bit halves of a canonical uint64 decimal string (validated by the caller). */

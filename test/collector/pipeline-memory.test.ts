@@ -17,22 +17,24 @@ import { entry } from './helpers.js';
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
 
-test('entries a plugin has consumed are released while newer batches are still queued', async () => {
+/**
+ * Offers 50 batches of 10 records (made by `batch`) to a lane with batchMaxEntries 10,
+ * whose plugin holds each call until released; releases 40 of them, collects
+ * garbage, and returns a WeakRef to each batch plus the lane's written count.
+ */
+async function releaseFortyOfFifty<B extends object>(form: 'entries' | 'lines', batch: () => B): Promise<{ refs: WeakRef<B>[]; written: number; lane: PluginPipeline }> {
   const releases: Array<() => void> = [];
-  const plugin: PluginInstance = {
-    start() {},
-    consume: () => new Promise<void>((resolve) => releases.push(resolve)),
-    flush() {},
-    shutdown() {},
-  };
+  const hold = () => new Promise<void>((resolve) => releases.push(resolve));
+  const plugin: PluginInstance = form === 'entries'
+    ? { start() {}, consume: hold, flush() {}, shutdown() {} }
+    : { start() {}, consume: () => assert.fail('this lane takes lines'), consumeLines: hold, flush() {}, shutdown() {} };
   const cfg = { name: 'slow', type: 'slow', options: {}, filter: {}, queue: { ...DEFAULT_QUEUE, batchMaxEntries: 10 } } as unknown as PluginConfig;
   const lane = new PluginPipeline(cfg, plugin, () => {});
-
-  const refs: WeakRef<LogEntry>[] = [];
+  const refs: WeakRef<B>[] = [];
   for (let b = 0; b < 50; b++) {
-    const batch = Array.from({ length: 10 }, () => entry());
-    refs.push(new WeakRef(batch[0]!));
-    lane.offer(batch);
+    const one = batch();
+    refs.push(new WeakRef(one));
+    lane.offer(one as unknown as Parameters<PluginPipeline['offer']>[0]);
   }
   // consume 40 of the 50 batches; 10 stay queued, so the queue never runs empty
   for (let i = 0; i < 40; i++) {
@@ -40,38 +42,28 @@ test('entries a plugin has consumed are released while newer batches are still q
     releases.shift()!();
     await new Promise((r) => setImmediate(r));
   }
-  assert.equal(lane.counters().written, 400);
   gc();
-  const alive = refs.slice(0, 39).filter((r) => r.deref() !== undefined).length;
+  return { refs, written: lane.counters().written, lane };
+}
+
+test('entries a plugin has consumed are released while newer batches are still queued', async () => {
+  // The first entry of each batch stands for its batch.
+  const firsts: WeakRef<LogEntry>[] = [];
+  const { written, lane } = await releaseFortyOfFifty('entries', () => {
+    const batch = Array.from({ length: 10 }, () => entry());
+    firsts.push(new WeakRef(batch[0]!));
+    return batch;
+  });
+  assert.equal(written, 400);
+  const alive = firsts.slice(0, 39).filter((r) => r.deref() !== undefined).length;
   assert.equal(alive, 0, `${alive} consumed batches are still referenced`);
-  assert.ok(refs[45]!.deref(), 'queued entries are of course kept');
+  assert.ok(firsts[45]!.deref(), 'queued entries are of course kept');
   await lane.drain(Date.now());
 });
 
 test('JSON lines a plugin has consumed are released too, while newer batches are still queued', async () => {
-  const releases: Array<() => void> = [];
-  const plugin: PluginInstance = {
-    start() {},
-    consume: () => assert.fail('this lane takes lines'),
-    consumeLines: () => new Promise<void>((resolve) => releases.push(resolve)),
-    flush() {},
-    shutdown() {},
-  };
-  const cfg = { name: 'slow', type: 'slow', options: {}, filter: {}, queue: { ...DEFAULT_QUEUE, batchMaxEntries: 10 } } as unknown as PluginConfig;
-  const lane = new PluginPipeline(cfg, plugin, () => {});
-  const refs: WeakRef<JsonLines>[] = [];
-  for (let b = 0; b < 50; b++) {
-    const lines = jsonLinesFromEntries(Array.from({ length: 10 }, () => entry()));
-    refs.push(new WeakRef(lines));
-    lane.offer(lines);
-  }
-  for (let i = 0; i < 40; i++) {
-    while (releases.length === 0) await new Promise((r) => setImmediate(r));
-    releases.shift()!();
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.equal(lane.counters().written, 400);
-  gc();
+  const { refs, written, lane } = await releaseFortyOfFifty('lines', (): JsonLines => jsonLinesFromEntries(Array.from({ length: 10 }, () => entry())));
+  assert.equal(written, 400);
   const alive = refs.slice(0, 39).filter((r) => r.deref() !== undefined).length;
   assert.equal(alive, 0, `${alive} consumed batches of lines are still referenced`);
   assert.ok(refs[45]!.deref(), 'queued lines are of course kept');
