@@ -81,6 +81,8 @@ it('beside an existing OTLP pipeline: the Collector gets the app\'s own records 
     const viaDistlogd = got.filter((r) => r.scope.name !== 'billing.db');
     assert.equal(viaDistlogd.length, 5);
     for (const r of viaDistlogd) assert.equal(attrs(r.resource)['distlog.system'], 'T', 'forwarded by distlogd\'s otlp plugin');
+    // counted when the Collector's answer is in, which may come after it wrote its file
+    await waitFor('distlogd\'s otlp plugin to count its request', () => d.stats().plugins.otlp!.written >= 5);
     assert.equal(d.stats().plugins.otlp!.written, 5);
 
     // distlogd's file: distlog's records as one task, `load rows` under the task

@@ -134,6 +134,8 @@ test('otlp plugin: OTLP that came in untouched (ZeroMQ O and OTLP/HTTP) is forwa
     }
     assert.equal(sinks.get('warn')!.counters().passthroughRecords, 0);
     assert.equal(sinks.get('warn')!.counters().encodedRecords, 6);
+    // the plugin's `written` is counted when its consume() settles, just after the server answered
+    await waitFor('the written counters', () => h.stats().plugins.all!.written >= 12 && h.stats().plugins.warn!.written >= 6);
     assert.equal(h.stats().plugins.all!.written, 12);
     assert.equal(h.stats().plugins.warn!.written, 6);
   } finally {
