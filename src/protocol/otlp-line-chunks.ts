@@ -22,6 +22,8 @@ export interface LineContext {
   afterAttributes: Uint8Array;
   /** afterAttributes with `L"`: the kind of almost every record. */
   afterAttributesL: Uint8Array;
+  /** afterAttributesL with `,"seq":`: one copy instead of two for a scope's own record. */
+  afterAttributesLSeq: Uint8Array;
   /** The scope's and resource's optional fields, `}` and the newline. */
   tail: Uint8Array;
   /**
@@ -134,8 +136,9 @@ const CHUNK = new LineBuffer(256);
 
 /**
  * For a record of the common shape (see record()): `middle` is
- * `,"path":"…","task":"…","span":"…"[,"traceFlags":N]` and `end` the derived
- * key's `@<task>/<path>"` with the scope's and resource's fields and `}\n`.
+ * `,"path":"…","task":"…","span":"…"[,"traceFlags":N],"key":"` and `end` the
+ * derived key's `@<task>/<path>"` with the scope's and resource's fields and
+ * `}\n` (the seq goes before each: fewer, larger copies per line).
  */
 export function commonTail(p: Buffer, ctx: LineContext, pathFrom: number, pathTo: number, traceFrom: number, traceTo: number, spanFrom: number, spanTo: number, flags: number): { middle: Uint8Array; end: Uint8Array } | undefined {
   const path = pathChunks(p, pathFrom, pathTo);
@@ -151,6 +154,7 @@ export function commonTail(p: Buffer, ctx: LineContext, pathFrom: number, pathTo
     CHUNK.raw(K_FLAGS);
     CHUNK.uint(flags);
   }
+  CHUNK.raw(K_KEY_OPEN);
   m.middle = new Uint8Array(CHUNK.take());
   CHUNK.pos = 0;
   CHUNK.raw(path.keyTail);
@@ -199,7 +203,7 @@ function keyTailOf(p: Buffer, m: PathChunks, pathFrom: number, pathTo: number): 
     m.keyIds = IDS.chunk;
   }
 }
-export const K_KEY_OPEN = ascii(',"key":"');
+const K_KEY_OPEN = ascii(',"key":"');
 
 /**
  * `,"path":"<path>"` for the last path met (a scope's records share it), and

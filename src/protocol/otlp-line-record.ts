@@ -16,7 +16,7 @@ import { readAnyValue } from './otlp-values.js';
 import { Reader } from './proto-wire.js';
 import { JsonLineWriter } from './json-line.js';
 import { ascii, type LineBuffer } from './line-buffer.js';
-import { K_FLAGS, K_KEY_OPEN, commonTail, idsChunk, levelChunk, pathChunks, writeDerivedKey, writeTimeHead, type LineContext } from './otlp-line-chunks.js';
+import { K_FLAGS, commonTail, idsChunk, levelChunk, pathChunks, writeDerivedKey, writeTimeHead, type LineContext } from './otlp-line-chunks.js';
 import {
   ATTR_DURATION_MS, ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE,
   ATTR_KEY, ATTR_KIND, ATTR_MESSAGE, ATTR_PARENT_SPAN, ATTR_PATH, ATTR_SEQ, ATTR_SPAN, ATTR_TASK, RESERVED_PREFIX,
@@ -33,8 +33,12 @@ const RESERVED: [string, number][] = [
   [ATTR_EVENT, R_EVENT], [ATTR_DURATION_MS, R_DURATION], [ATTR_KIND, R_KIND], [ATTR_TASK, R_OVERRIDE], [ATTR_SPAN, R_OVERRIDE],
   [ATTR_EXCEPTION_TYPE, R_XTYPE], [ATTR_EXCEPTION_MESSAGE, R_XMESSAGE], [ATTR_EXCEPTION_STACKTRACE, R_XSTACK],
 ];
+// The reader's state lives in module-level `var`s, not `let`s: every read of a
+// module-level `let` from a function checks that it is initialised (the TDZ
+// check), and this loop reads them per byte: `var` measured ~15 % less CPU per
+// record (bench/e2e/ingest-cpu.ts, small records, 1.9–2.0 vs 2.3 µs).
 /** Set by hashOf: the bytes it hashed were not all ASCII. */
-let hashedNonAscii = false;
+var hashedNonAscii = false;
 
 function hashOf(b: Uint8Array, from: number, to: number): number {
   let h = to - from;
@@ -72,9 +76,9 @@ const V_NULL = 0, V_STRING = 1, V_BOOL = 2, V_NUMBER = 3, V_OTHER = 4;
 const BAIL = new Error('object path');
 
 // Per-record scratch, reused (transcoding is synchronous).
-let p: Buffer = Buffer.alloc(0);
-let at = 0;
-let lim = 0;
+var p: Buffer = Buffer.alloc(0);
+var at = 0;
+var lim = 0;
 const keyFrom = new Int32Array(MAX_ATTRIBUTES);
 const keyTo = new Int32Array(MAX_ATTRIBUTES);
 const keyHash = new Int32Array(MAX_ATTRIBUTES);
@@ -83,7 +87,7 @@ const valTo = new Int32Array(MAX_ATTRIBUTES);
 const valKind = new Uint8Array(MAX_ATTRIBUTES);
 const valNum = new Float64Array(MAX_ATTRIBUTES);
 /** Where the last value scanned by scanValue is. */
-let vFrom = 0, vTo = 0, vNum = 0;
+var vFrom = 0, vTo = 0, vNum = 0;
 
 function varint(): number {
   if (at >= lim) throw BAIL;
@@ -331,12 +335,6 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
     out.byte(0x3a);
     writeValue(out, valKind[i]!, i);
   }
-  if (kind === 0x4c) out.raw(ctx.afterAttributesL);
-  else {
-    out.raw(ctx.afterAttributes);
-    out.byte(kind);
-    out.byte(0x22);
-  }
 
   // distlog's own records of a scope: seq, then what the scope's records share
   // (path, ids, flags; the derived key's tail, the line's end) as two chunks.
@@ -346,14 +344,18 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
       !(hasMessage && bodyKind === V_STRING)) {
     const c = commonTail(p, ctx, pathFrom, pathTo, traceFrom, traceTo, spanFrom, spanTo, flags);
     if (c === undefined) throw BAIL;
-    out.raw(K_SEQ);
+    if (kind === 0x4c) out.raw(ctx.afterAttributesLSeq);
+    else {
+      writeKind(out, ctx, kind);
+      out.raw(K_SEQ);
+    }
     out.uint(seq);
     out.raw(c.middle);
-    out.raw(K_KEY_OPEN);
     out.uint(seq);
     out.raw(c.end);
     return kind;
   }
+  writeKind(out, ctx, kind);
   // the record's own optional fields, in the decoder's order for distlog's records
   if (keyFrom_ >= 0) {
     out.byte(0x2c);
@@ -391,6 +393,16 @@ function record(ctx: LineContext, out: LineBuffer, kindDefault: number): number 
   if (hasMessage && bodyKind === V_STRING) { out.raw(K_BODY); out.utf8String(p, bodyFrom, bodyTo); }
   out.raw(ctx.tail);
   return kind;
+}
+
+/** The end of the attributes through the kind's value. */
+function writeKind(out: LineBuffer, ctx: LineContext, kind: number): void {
+  if (kind === 0x4c) out.raw(ctx.afterAttributesL);
+  else {
+    out.raw(ctx.afterAttributes);
+    out.byte(kind);
+    out.byte(0x22);
+  }
 }
 
 function writeValue(out: LineBuffer, kind: number, i: number): void {

@@ -251,6 +251,7 @@ function resourceLogs(r: Reader, end: number, st: WalkState, topicDefault: Syste
     loggerJson: EMPTY_BYTES,
     afterAttributes: utf8Bytes(`},"resource":${resourceJson},"system":"${system}","kind":"`),
     afterAttributesL: utf8Bytes(`},"resource":${resourceJson},"system":"${system}","kind":"L"`),
+    afterAttributesLSeq: utf8Bytes(`},"resource":${resourceJson},"system":"${system}","kind":"L","seq":`),
     tail: EMPTY_BYTES,
     chunk: undefined,
     chunkLevel: EMPTY_BYTES,
