@@ -65,14 +65,19 @@ function unwritable(index: number, err: unknown): EntryError {
 /**
  * Output of one transcode: the lines and what each is.
  *
- * Lines are written straight into a large slab, each message's lines a region
- * of it that the lanes hold until their plugins are done. A fresh Buffer per
+ * Lines are written straight into a slab, each message's lines a region of
+ * it that the lanes hold until their plugins are done. A fresh Buffer per
  * message cost more than writing its lines (page faults and malloc trimming on
  * every ~400 KB allocation, measured 0.15-0.3 µs per record); a slab is
  * allocated every SLAB_BYTES of output, and freed by the GC once no batch
- * still points into it.
+ * still points into it. 2 MiB, not more: glibc serves a freed slab's memory
+ * to the next one (its mmap threshold grows to the size freed), where 8 MiB
+ * slabs came fresh from the kernel, a page fault every ~20 small records
+ * (0.1-0.2 µs of system time per record, bench/e2e/ingest-cpu.ts).
  */
-const SLAB_BYTES = 8 * 1024 * 1024;
+const SLAB_BYTES = 2 * 1024 * 1024;
+/** A message whose lines take more than this gets a buffer of its own. */
+const OWN_BUFFER_BYTES = 2 * 1024 * 1024;
 
 class LinesOut {
   readonly buf = new LineBuffer(1024);
@@ -85,7 +90,7 @@ class LinesOut {
 
   /** Starts a message whose lines are expected to take about `estimate` bytes. */
   begin(estimate: number): void {
-    if (estimate > SLAB_BYTES / 4) {
+    if (estimate > OWN_BUFFER_BYTES) {
       // A large message gets a buffer of its own: freed as soon as its lines are
       // written, where a slab would stay pinned by its last queued region.
       this.slab = LineBuffer.ownBuffer(estimate);
