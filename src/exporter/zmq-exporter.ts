@@ -86,6 +86,19 @@ export class DroppedRecordsError extends Error {
 
 type Callback = (result: ExportResult) => void;
 
+/**
+ * A batch encoded ahead of its export (prepare()): its messages' payloads, and
+ * the records that could not be encoded, counted when it is exported. `logs`
+ * instead when it was not encoded ahead (no collector, closing, an encoder
+ * failure): export then handles it as export() would.
+ */
+interface EncodedBatch {
+  readonly records: number;
+  readonly logs?: ReadableLogRecord[];
+  readonly parts: Array<{ topic: Buffer; payload: Buffer; records: number }>;
+  readonly unencodable: Array<{ records: number; error: Error }>;
+}
+
 /** One export() call across its messages: calls back once, after the last one settled. */
 class ExportCall {
   remaining = 0;
@@ -156,26 +169,63 @@ export class ZmqLogRecordExporter implements LogRecordExporter {
   }
 
   export(logs: ReadableLogRecord[], resultCallback: Callback): void {
+    this.exportBatch(logs.length, () => this.encodeBatch(logs), resultCallback);
+  }
+
+  /**
+   * Encodes a batch now for a later exportPrepared(): DistlogBatchProcessor
+   * calls it as soon as a batch is sealed, so that a batch waiting for a slow
+   * collector is held as ~150 bytes a record instead of SDK record objects the
+   * garbage collector would promote (measured in bench/e2e). Without a
+   * collector, or closing, nothing is encoded ahead. Never throws.
+   */
+  prepare(logs: ReadableLogRecord[]): EncodedBatch {
+    const unprepared: EncodedBatch = { records: logs.length, logs, parts: [], unencodable: [] };
+    if (this.closing || !this.transport.reachable) return unprepared;
+    try {
+      return this.encodeBatch(logs);
+    } catch {
+      return unprepared; // export() meets the failure again and counts it
+    }
+  }
+
+  /** Exports a batch prepare() made: the same result and counts as export() of its records. */
+  exportPrepared(batch: EncodedBatch, resultCallback: Callback): void {
+    if (batch.logs !== undefined) this.export(batch.logs, resultCallback);
+    else this.exportBatch(batch.records, () => batch, resultCallback);
+  }
+
+  private exportBatch(records: number, encoded: () => EncodedBatch, resultCallback: Callback): void {
     const call = new ExportCall(resultCallback);
     try {
       if (this.closing) {
-        this.drop(logs.length, 'shutdown', new Error('ZmqLogRecordExporter: export after shutdown'), call);
+        this.drop(records, 'shutdown', new Error('ZmqLogRecordExporter: export after shutdown'), call);
       } else if (!this.transport.reachable) {
         // No collector: do not even encode what cannot be sent.
-        this.drop(logs.length, 'unreachable', new TransportError('unreachable', `no collector ready at ${this.options.endpoints.join(', ')}`), call);
+        this.drop(records, 'unreachable', new TransportError('unreachable', `no collector ready at ${this.options.endpoints.join(', ')}`), call);
       } else {
-        this.encodeAndSend(logs, call);
+        this.send(encoded(), call);
       }
     } catch (err) {
       // Last resort: nothing may escape into the application. What was not yet
       // handed to a send is counted here; sends already started count themselves.
-      this.drop(Math.max(0, logs.length - call.dropped), 'unencodable', asError(err, 'export failed'), call);
+      this.drop(Math.max(0, records - call.dropped), 'unencodable', asError(err, 'export failed'), call);
       call.remaining = 0;
     }
     if (call.remaining === 0) this.finish(call);
   }
 
-  private encodeAndSend(logs: ReadableLogRecord[], call: ExportCall): void {
+  /** The batch's messages to the transport, its unencodable records counted. */
+  private send(batch: EncodedBatch, call: ExportCall): void {
+    for (const u of batch.unencodable) this.drop(u.records, 'unencodable', u.error, call);
+    const messages = batch.parts.map((m) => this.message(m.topic, m.payload, m.records, call));
+    // Count every part before sending any, so that a synchronous callback from
+    // the first cannot finish the call early.
+    call.remaining += messages.length;
+    for (const m of messages) this.transport.send(m);
+  }
+
+  private encodeBatch(logs: ReadableLogRecord[]): EncodedBatch {
     let perf: ReadableLogRecord[] | undefined;
     let plain: ReadableLogRecord[] = logs;
     for (let i = 0; i < logs.length; i++) {
@@ -187,32 +237,29 @@ export class ZmqLogRecordExporter implements LogRecordExporter {
         break;
       }
     }
-    const messages: OutgoingMessage[] = [];
-    if (plain.length > 0) this.encodeKind(plain, 'L', call, messages);
-    if (perf !== undefined && perf.length > 0) this.encodeKind(perf, 'P', call, messages);
-    // Count every part before sending any, so that a synchronous callback from
-    // the first cannot finish the call early.
-    call.remaining += messages.length;
-    for (const m of messages) this.transport.send(m);
+    const batch: EncodedBatch = { records: logs.length, parts: [], unencodable: [] };
+    if (plain.length > 0) this.encodeKind(plain, 'L', batch);
+    if (perf !== undefined && perf.length > 0) this.encodeKind(perf, 'P', batch);
+    return batch;
   }
 
-  private encodeKind(records: ReadableLogRecord[], kind: KindCode, call: ExportCall, out: OutgoingMessage[]): void {
+  private encodeKind(records: ReadableLogRecord[], kind: KindCode, out: EncodedBatch): void {
     const topic = kind === 'P' ? this.topicPerf : this.topicLog;
     const sink: EncodeSink = {
       message: (payload, count) => {
         if (this.options.encoding === 'O') {
-          out.push(this.message(topic, payload, count, call));
+          out.parts.push({ topic, payload, records: count });
           return;
         }
         const limit = this.encoder.maxPayloadBytes;
-        const drop = (n: number, err: Error): void => this.drop(n, 'unencodable', err, call);
+        const drop = (n: number, error: Error): void => void out.unencodable.push({ records: n, error });
         for (const j of otlpToJson(payload, this.options.system, this.options.producerId, limit, drop)) {
-          out.push(this.message(topic, j.payload, j.records, call));
+          out.parts.push({ topic, payload: j.payload, records: j.records });
         }
       },
-      drop: (n, err) => {
-        diag.warn(`distlog exporter: ${err.message}; the record is dropped`);
-        this.drop(n, 'unencodable', err, call);
+      drop: (n, error) => {
+        diag.warn(`distlog exporter: ${error.message}; the record is dropped`);
+        out.unencodable.push({ records: n, error });
       },
     };
     this.encoder.encode(records, sink);

@@ -66,10 +66,31 @@ type DeadlineAware = {
   subscribeLateLoss?(listener: (records: number) => void): void;
 };
 
+/**
+ * Exporters that can encode a batch before exporting it (ZmqLogRecordExporter):
+ * a sealed batch is prepared on the next turn, so that while the exporter is
+ * busy the queue holds encoded bytes, not SDK records. Records that wait long
+ * as objects get promoted by the garbage collector, which then costs the app
+ * more than logging them (bench/e2e; figures in the README). prepare() must not
+ * throw; exportPrepared() gives the result export() would give for the batch's
+ * records.
+ */
+type Preparing = {
+  prepare?(records: ReadableLogRecord[]): Prepared;
+  exportPrepared?(batch: Prepared, resultCallback: (result: ExportResult) => void): void;
+};
+type Prepared = { readonly records: number };
+/** A sealed batch: its records, or what the exporter prepared of them. */
+type Batch = ReadableLogRecord[] | Prepared;
+
+function sizeOf(batch: Batch): number {
+  return Array.isArray(batch) ? batch.length : batch.records;
+}
+
 export class DistlogBatchProcessor implements LogRecordProcessor {
   private readonly opts: Required<Omit<BatchOptions, 'exporter'>>;
-  private readonly exporter: LogRecordExporter & DeadlineAware;
-  private ready: ReadableLogRecord[][] = [];
+  private readonly exporter: LogRecordExporter & DeadlineAware & Preparing;
+  private ready: Batch[] = [];
   private filling: ReadableLogRecord[] = [];
   private queued = 0;
   /** Records of the batch being exported now (part of `queued`). */
@@ -85,7 +106,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
 
   constructor(options: BatchOptions) {
     const { exporter, ...rest } = options;
-    this.exporter = exporter as LogRecordExporter & DeadlineAware;
+    this.exporter = exporter as LogRecordExporter & DeadlineAware & Preparing;
     this.opts = { ...DEFAULTS, ...rest };
     this.exporter.subscribeLateLoss?.((records) => {
       this.counters.exported -= records;
@@ -139,9 +160,9 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     }
   }
 
-  /** Export on a later turn, never inside the application's call. */
+  /** Export (or prepare, while an export is under way) on a later turn, never inside the application's call. */
   private scheduleDrain(): void {
-    if (this.drainScheduled || this.exporting) return;
+    if (this.drainScheduled || (this.exporting && this.exporter.prepare === undefined)) return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
@@ -158,8 +179,12 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
    * and at most TURN_BUDGET_MS of work (so the app keeps its turns in a burst).
    */
   private drain(): void {
-    if (this.exporting) return;
     const started = performance.now();
+    if (!this.exporting) this.exportReady(started);
+    if (this.exporting) this.prepareReady(started);
+  }
+
+  private exportReady(started: number): void {
     let budget = Math.max(1, this.ready.length);
     for (;;) {
       const batch = this.ready.shift();
@@ -190,31 +215,52 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     }
   }
 
-  private exportOne(batch: ReadableLogRecord[], done: () => void): void {
+  /** While the exporter works on a batch: prepares the ones waiting, within the turn's budget. */
+  private prepareReady(started: number): void {
+    const prepare = this.exporter.prepare;
+    if (prepare === undefined) return;
+    const ready = this.ready;
+    for (let i = 0; i < ready.length; i++) {
+      const batch = ready[i]!;
+      if (!Array.isArray(batch)) continue;
+      if (performance.now() - started >= TURN_BUDGET_MS) {
+        this.scheduleDrain();
+        return;
+      }
+      try {
+        ready[i] = prepare.call(this.exporter, batch);
+      } catch (err) {
+        diag.error('distlog: exporter threw in prepare()', err); // the batch stays as it is: export() takes it
+      }
+    }
+  }
+
+  private exportOne(batch: Batch, done: () => void): void {
+    const size = sizeOf(batch);
     let settled = false;
     let timedOut = false;
     const finish = (result: ExportResult | undefined): void => {
       if (settled) {
         // A late answer after the timeout: correct the counts (the timeout assumed all lost).
         if (timedOut && result !== undefined) {
-          const lost = lostRecords(result, batch.length);
-          this.counters.dropped -= batch.length - lost;
-          this.counters.exported += batch.length - lost;
+          const lost = lostRecords(result, size);
+          this.counters.dropped -= size - lost;
+          this.counters.exported += size - lost;
           timedOut = false;
         }
         return;
       }
       settled = true;
       clearTimeout(deadline);
-      this.queued -= batch.length;
+      this.queued -= size;
       this.inFlight = 0;
       if (result === undefined) {
         timedOut = true;
         this.counters.failedExports++;
-        this.counters.dropped += batch.length;
+        this.counters.dropped += size;
       } else {
-        const lost = lostRecords(result, batch.length);
-        this.counters.exported += batch.length - lost;
+        const lost = lostRecords(result, size);
+        this.counters.exported += size - lost;
         this.counters.dropped += lost;
         if (result.code !== ExportResultCode.SUCCESS) this.counters.failedExports++;
       }
@@ -222,9 +268,10 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     };
     // Not unref'd: a flush waiting on this export must be able to see it time out.
     const deadline = setTimeout(() => finish(undefined), this.opts.exportTimeoutMillis);
-    this.inFlight = batch.length;
+    this.inFlight = size;
     try {
-      this.exporter.export(batch, finish);
+      if (Array.isArray(batch)) this.exporter.export(batch, finish);
+      else this.exporter.exportPrepared!(batch, finish);
     } catch (err) {
       diag.error('distlog: exporter threw', err);
       finish({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });

@@ -336,6 +336,45 @@ test('an unencodable record is dropped alone; its batch-mates are sent', async (
   }
 });
 
+for (const encoding of ENCODINGS) {
+  test(`a batch encoded ahead (prepare, then exportPrepared) is sent and counted as export() would (encoding ${encoding})`, async () => {
+    const { pull, endpoint } = await pullSocket();
+    const exporter = new ZmqLogRecordExporter({ endpoint, encoding });
+    try {
+      const memory = new InMemoryLogRecordExporter();
+      const logger = providerFor(memory).getLogger('t');
+      logger.emit({ body: 'good 1' });
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic['self'] = cyclic;
+      logger.emit({ body: cyclic as never });
+      logger.emit({ body: 'good 2' });
+      const first = exporter.prepare(memory.getFinishedLogRecords());
+      const second = exporter.prepare(records(2));
+      assert.equal(exporter.stats().droppedRecords, 0, 'the unencodable record is counted when its batch is exported, not before');
+      // exported in the other order: the envelope's seq is stamped at hand-off, not when encoded
+      const secondResult = await new Promise<ExportResult>((resolve) => exporter.exportPrepared(second, resolve));
+      assert.equal(secondResult.code, ExportResultCode.SUCCESS);
+      const result = await new Promise<ExportResult>((resolve) => exporter.exportPrepared(first, resolve));
+      assert.equal(result.code, ExportResultCode.FAILED);
+      assert.equal((result.error as { droppedRecords?: number }).droppedRecords, 1);
+      const a = await receive(pull);
+      const b = await receive(pull);
+      assert.deepEqual([a.meta.seq, a.entries.map((e) => e.message)], [1, ['r0', 'r1']]);
+      assert.deepEqual([b.meta.seq, b.entries.map((e) => e.message)], [2, ['good 1', 'good 2']]);
+      assert.deepEqual([exporter.stats().sentRecords, exporter.stats().droppedRecords, exporter.stats().droppedBy.unencodable], [4, 1, 1]);
+      // after shutdown nothing is encoded ahead, and the batch is counted as export() counts it
+      await exporter.shutdown();
+      const late = exporter.prepare(records(3));
+      const lateResult = await new Promise<ExportResult>((resolve) => exporter.exportPrepared(late, resolve));
+      assert.equal((lateResult.error as { droppedRecords?: number }).droppedRecords, 3);
+      assert.equal(exporter.stats().droppedBy.shutdown, 3);
+    } finally {
+      await exporter.shutdown();
+      pull.close();
+    }
+  });
+}
+
 test('bad options are reported together at construction', () => {
   assert.throws(
     () => new ZmqLogRecordExporter({ endpoint: ['127.0.0.1:5010'], system: 'X' as never, sendTimeoutMs: -5, maxMessageBytes: 1.5, sendHighWaterMark: 0 }),

@@ -146,3 +146,45 @@ it('a 10,000-record burst through the real exporter never holds the event loop f
   await reading;
   assert.ok(received >= 13);
 });
+
+it('batches waiting while the exporter is busy are encoded ahead (prepare) on a later turn, never inside the log call, and exported in order with exact counts', async () => {
+  const prepared: number[] = [];
+  const exported: string[] = [];
+  let exportCalls = 0;
+  const answer = (n: number, done: (r: { code: ExportResultCode }) => void) => {
+    exportCalls++;
+    setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 5);
+    return n;
+  };
+  const preparing = {
+    export(records: Array<{ body: unknown }>, done: (r: { code: ExportResultCode }) => void) {
+      exported.push(...records.map((r) => String(r.body)));
+      answer(records.length, done);
+    },
+    prepare(records: Array<{ body: unknown }>) {
+      prepared.push(records.length);
+      return { records: records.length, bodies: records.map((r) => String(r.body)) };
+    },
+    exportPrepared(batch: { records: number; bodies: string[] }, done: (r: { code: ExportResultCode }) => void) {
+      exported.push(...batch.bodies);
+      answer(batch.records, done);
+    },
+    shutdown: async () => undefined,
+    forceFlush: async () => undefined,
+  };
+  const batch = new DistlogBatchProcessor({ exporter: preparing, maxExportBatchSize: 100 });
+  const provider = new LoggerProvider({ processors: [batch] });
+  const logger = provider.getLogger('ahead');
+  for (let i = 0; i < 500; i++) logger.emit({ body: `r${i}` });
+  assert.deepEqual(prepared, [], 'nothing is encoded inside the application\'s call');
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  // the first batch went to export(); the four behind it were prepared while it was out
+  assert.deepEqual(prepared, [100, 100, 100, 100]);
+  assert.equal(exportCalls, 1);
+  assert.equal(batch.stats().queued, 500, 'prepared batches are still queued until exported');
+  await batch.forceFlush();
+  assert.deepEqual(exported, Array.from({ length: 500 }, (_, i) => `r${i}`));
+  assert.deepEqual(batch.stats(), { queued: 0, exported: 500, dropped: 0, droppedQueueFull: 0, failedExports: 0 });
+  await provider.shutdown();
+});
