@@ -76,8 +76,8 @@ type DeadlineAware = {
  * records.
  */
 type Preparing = {
-  prepare?(records: ReadableLogRecord[]): Prepared;
-  exportPrepared?(batch: Prepared, resultCallback: (result: ExportResult) => void): void;
+  prepare(records: ReadableLogRecord[]): Prepared;
+  exportPrepared(batch: Prepared, resultCallback: (result: ExportResult) => void): void;
 };
 type Prepared = { readonly records: number };
 /** A sealed batch: its records, or what the exporter prepared of them. */
@@ -89,7 +89,9 @@ function sizeOf(batch: Batch): number {
 
 export class DistlogBatchProcessor implements LogRecordProcessor {
   private readonly opts: Required<Omit<BatchOptions, 'exporter'>>;
-  private readonly exporter: LogRecordExporter & DeadlineAware & Preparing;
+  private readonly exporter: LogRecordExporter & DeadlineAware;
+  /** The exporter, when it has both halves of the Preparing contract (a lone `prepare` may mean something else). */
+  private readonly preparing: Preparing | undefined;
   private ready: Batch[] = [];
   private filling: ReadableLogRecord[] = [];
   private queued = 0;
@@ -106,7 +108,9 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
 
   constructor(options: BatchOptions) {
     const { exporter, ...rest } = options;
-    this.exporter = exporter as LogRecordExporter & DeadlineAware & Preparing;
+    this.exporter = exporter as LogRecordExporter & DeadlineAware;
+    const p = exporter as Partial<Preparing>;
+    this.preparing = typeof p.prepare === 'function' && typeof p.exportPrepared === 'function' ? (p as Preparing) : undefined;
     this.opts = { ...DEFAULTS, ...rest };
     this.exporter.subscribeLateLoss?.((records) => {
       this.counters.exported -= records;
@@ -162,7 +166,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
 
   /** Export (or prepare, while an export is under way) on a later turn, never inside the application's call. */
   private scheduleDrain(): void {
-    if (this.drainScheduled || (this.exporting && this.exporter.prepare === undefined)) return;
+    if (this.drainScheduled || (this.exporting && this.preparing === undefined)) return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
@@ -217,8 +221,8 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
 
   /** While the exporter works on a batch: prepares the ones waiting, within the turn's budget. */
   private prepareReady(started: number): void {
-    const prepare = this.exporter.prepare;
-    if (prepare === undefined) return;
+    const preparing = this.preparing;
+    if (preparing === undefined) return;
     const ready = this.ready;
     for (let i = 0; i < ready.length; i++) {
       const batch = ready[i]!;
@@ -228,7 +232,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
         return;
       }
       try {
-        ready[i] = prepare.call(this.exporter, batch);
+        ready[i] = preparing.prepare(batch);
       } catch (err) {
         diag.error('distlog: exporter threw in prepare()', err); // the batch stays as it is: export() takes it
       }
@@ -271,7 +275,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     this.inFlight = size;
     try {
       if (Array.isArray(batch)) this.exporter.export(batch, finish);
-      else this.exporter.exportPrepared!(batch, finish);
+      else this.preparing!.exportPrepared(batch, finish);
     } catch (err) {
       diag.error('distlog: exporter threw', err);
       finish({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });

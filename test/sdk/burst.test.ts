@@ -157,11 +157,11 @@ it('batches waiting while the exporter is busy are encoded ahead (prepare) on a 
     return n;
   };
   const preparing = {
-    export(records: Array<{ body: unknown }>, done: (r: { code: ExportResultCode }) => void) {
+    export(records: Array<{ body?: unknown }>, done: (r: { code: ExportResultCode }) => void) {
       exported.push(...records.map((r) => String(r.body)));
       answer(records.length, done);
     },
-    prepare(records: Array<{ body: unknown }>) {
+    prepare(records: Array<{ body?: unknown }>) {
       prepared.push(records.length);
       return { records: records.length, bodies: records.map((r) => String(r.body)) };
     },
@@ -186,5 +186,29 @@ it('batches waiting while the exporter is busy are encoded ahead (prepare) on a 
   await batch.forceFlush();
   assert.deepEqual(exported, Array.from({ length: 500 }, (_, i) => `r${i}`));
   assert.deepEqual(batch.stats(), { queued: 0, exported: 500, dropped: 0, droppedQueueFull: 0, failedExports: 0 });
+  await provider.shutdown();
+});
+
+it('an exporter with a prepare() of its own but no exportPrepared() is exported to as any other', async () => {
+  const seen: string[] = [];
+  let prepareCalls = 0;
+  const other = {
+    export(records: Array<{ body?: unknown }>, done: (r: { code: ExportResultCode }) => void) {
+      seen.push(...records.map((r) => String(r.body)));
+      setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 5);
+    },
+    prepare() {
+      prepareCalls++; // some other meaning of "prepare": never ours to call
+    },
+    shutdown: async () => undefined,
+    forceFlush: async () => undefined,
+  };
+  const batch = new DistlogBatchProcessor({ exporter: other, maxExportBatchSize: 10 });
+  const provider = new LoggerProvider({ processors: [batch] });
+  for (let i = 0; i < 50; i++) provider.getLogger('x').emit({ body: `r${i}` });
+  await batch.forceFlush();
+  assert.equal(prepareCalls, 0);
+  assert.equal(seen.length, 50);
+  assert.equal(batch.stats().exported, 50);
   await provider.shutdown();
 });
