@@ -92,6 +92,8 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
   private readonly exporter: LogRecordExporter & DeadlineAware;
   /** The exporter, when it has both halves of the Preparing contract (a lone `prepare` may mean something else). */
   private readonly preparing: Preparing | undefined;
+  /** Set when prepare() threw or returned something else than a batch of the records given. */
+  private prepareBroken = false;
   private ready: Batch[] = [];
   private filling: ReadableLogRecord[] = [];
   private queued = 0;
@@ -166,7 +168,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
 
   /** Export (or prepare, while an export is under way) on a later turn, never inside the application's call. */
   private scheduleDrain(): void {
-    if (this.drainScheduled || (this.exporting && this.preparing === undefined)) return;
+    if (this.drainScheduled || (this.exporting && (this.preparing === undefined || this.prepareBroken))) return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
@@ -222,7 +224,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
   /** While the exporter works on a batch: prepares the ones waiting, within the turn's budget. */
   private prepareReady(started: number): void {
     const preparing = this.preparing;
-    if (preparing === undefined) return;
+    if (preparing === undefined || this.prepareBroken) return;
     const ready = this.ready;
     for (let i = 0; i < ready.length; i++) {
       const batch = ready[i]!;
@@ -231,11 +233,19 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
         this.scheduleDrain();
         return;
       }
+      let prepared: Prepared | undefined;
       try {
-        ready[i] = preparing.prepare(batch);
+        prepared = preparing.prepare(batch);
       } catch (err) {
-        diag.error('distlog: exporter threw in prepare()', err); // the batch stays as it is: export() takes it
+        diag.error('distlog: exporter threw in prepare(); exporting its batches unprepared from now on', err);
       }
+      if (prepared === undefined || prepared.records !== batch.length) {
+        // A prepare() that breaks its contract is not called again: the batch stays as
+        // it is (export() takes it), and no turn is spent on it twice.
+        this.prepareBroken = true;
+        return;
+      }
+      ready[i] = prepared;
     }
   }
 

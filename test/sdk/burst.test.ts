@@ -212,3 +212,31 @@ it('an exporter with a prepare() of its own but no exportPrepared() is exported 
   assert.equal(batch.stats().exported, 50);
   await provider.shutdown();
 });
+
+it('a prepare() that throws is not called again; its batches are exported unprepared, all counted', async () => {
+  let prepareCalls = 0;
+  const seen: string[] = [];
+  const broken = {
+    export(records: Array<{ body?: unknown }>, done: (r: { code: ExportResultCode }) => void) {
+      seen.push(...records.map((r) => String(r.body)));
+      setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 5);
+    },
+    prepare(): never {
+      prepareCalls++;
+      throw new Error('cannot prepare');
+    },
+    exportPrepared(): void {
+      throw new Error('never given a prepared batch');
+    },
+    shutdown: async () => undefined,
+    forceFlush: async () => undefined,
+  };
+  const batch = new DistlogBatchProcessor({ exporter: broken, maxExportBatchSize: 10 });
+  const provider = new LoggerProvider({ processors: [batch] });
+  for (let i = 0; i < 100; i++) provider.getLogger('x').emit({ body: `r${i}` });
+  await batch.forceFlush();
+  assert.equal(prepareCalls, 1);
+  assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => `r${i}`));
+  assert.deepEqual(batch.stats(), { queued: 0, exported: 100, dropped: 0, droppedQueueFull: 0, failedExports: 0 });
+  await provider.shutdown();
+});
