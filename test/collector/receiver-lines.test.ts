@@ -17,7 +17,7 @@ import { loadConfig, startCollector, type CollectorHandle, type PluginCounters }
 import { ZmqLogRecordExporter } from '../../src/exporter/index.js';
 import { FileSink, filePlugin, type FileOptions } from '../../src/plugins/file/index.js';
 import { jsonLinesFromEntries, lineCount, lineText, Type, type PluginFactory } from '../../src/plugins/api.js';
-import { decodeMessage, type LogEntry } from '../../src/protocol/index.js';
+import { decodeMessage, decodeOtlp, type LogEntry } from '../../src/protocol/index.js';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { pullSocket } from '../exporter/helpers.js';
 import { sdkRecords } from '../interop/helpers.js';
@@ -124,7 +124,13 @@ async function run(pluginYaml: string[], messages: Buffer[][], otlpBody: Buffer)
     // OTLP/HTTP after the ZeroMQ records are written, so each file's order is the same in every run.
     const r = await fetch(`${handle.otlpHttpUrl}/v1/logs`, { method: 'POST', body: otlpBody, headers: { 'content-type': 'application/x-protobuf', 'x-distlog-system': 'S' } });
     assert.equal(r.status, 200);
-    expected += decodeMessage([Buffer.from('SLO'), otlpBody]).entries.length;
+    // The receiver's own reading: the header names S, the body's resource says P, and over
+    // OTLP/HTTP a record's own distlog.system wins (README), so all 4 are taken. (Decoded as a
+    // ZeroMQ `SLO` message they would be refused: there the topic decides. Counting them that
+    // way made this wait pass only when it polled before the 4 lines were written.)
+    const viaHttp = decodeOtlp(otlpBody, { system: 'S', kind: 'L' });
+    assert.deepEqual([viaHttp.entries.length, viaHttp.errors.length], [4, 0]);
+    expected += viaHttp.entries.length;
     await waitFor('every record written', () => handle.stats().plugins.file!.written === expected, 30_000);
   } finally {
     push.close();
