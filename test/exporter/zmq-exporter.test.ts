@@ -32,6 +32,18 @@ function records(n: number, attributes: Record<string, string | number> = {}): R
   return memory.getFinishedLogRecords();
 }
 
+/** 'good 1', a record with a cyclic body (no encoding can write it), 'good 2'. */
+function oneUnencodableAmongTwo(): ReadableLogRecord[] {
+  const memory = new InMemoryLogRecordExporter();
+  const logger = providerFor(memory).getLogger('t');
+  logger.emit({ body: 'good 1' });
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic['self'] = cyclic;
+  logger.emit({ body: cyclic as never });
+  logger.emit({ body: 'good 2' });
+  return memory.getFinishedLogRecords();
+}
+
 function exportOnce(exporter: ZmqLogRecordExporter, logs: ReadableLogRecord[]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(logs, resolve));
 }
@@ -315,15 +327,7 @@ test('an unencodable record is dropped alone; its batch-mates are sent', async (
   const { pull, endpoint } = await pullSocket();
   const exporter = new ZmqLogRecordExporter({ endpoint });
   try {
-    const memory = new InMemoryLogRecordExporter();
-    const logger = providerFor(memory).getLogger('t');
-    logger.emit({ body: 'good 1' });
-    const cyclic: Record<string, unknown> = { name: 'loop' };
-    cyclic['self'] = cyclic;
-    // A cyclic body cannot be written by any encoding.
-    logger.emit({ body: cyclic as never });
-    logger.emit({ body: 'good 2' });
-    const result = await exportOnce(exporter, memory.getFinishedLogRecords());
+    const result = await exportOnce(exporter, oneUnencodableAmongTwo());
     assert.equal(result.code, ExportResultCode.FAILED, 'the caller learns that a record was lost');
     assert.equal((result.error as { droppedRecords?: number }).droppedRecords, 1, 'and that it was one record, not the batch');
     const m = await receive(pull);
@@ -341,14 +345,7 @@ for (const encoding of ENCODINGS) {
     const { pull, endpoint } = await pullSocket();
     const exporter = new ZmqLogRecordExporter({ endpoint, encoding });
     try {
-      const memory = new InMemoryLogRecordExporter();
-      const logger = providerFor(memory).getLogger('t');
-      logger.emit({ body: 'good 1' });
-      const cyclic: Record<string, unknown> = { name: 'loop' };
-      cyclic['self'] = cyclic;
-      logger.emit({ body: cyclic as never });
-      logger.emit({ body: 'good 2' });
-      const first = exporter.prepare(memory.getFinishedLogRecords());
+      const first = exporter.prepare(oneUnencodableAmongTwo());
       const second = exporter.prepare(records(2));
       assert.equal(exporter.stats().droppedRecords, 0, 'the unencodable record is counted when its batch is exported, not before');
       // exported in the other order: the envelope's seq is stamped at hand-off, not when encoded

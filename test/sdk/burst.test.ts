@@ -6,6 +6,20 @@ import { InMemoryLogRecordExporter as InMemoryExporter } from '../../src/exporte
 import { ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 
+type Done = (r: { code: ExportResultCode }) => void;
+/** An exporter that keeps the bodies it is given and answers 5 ms later, with `extra` methods beside. */
+function slowExporter<T extends object>(seen: string[], extra: T) {
+  return {
+    export(records: Array<{ body?: unknown }>, done: Done) {
+      seen.push(...records.map((r) => String(r.body)));
+      setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 5);
+    },
+    shutdown: async () => undefined,
+    forceFlush: async () => undefined,
+    ...extra,
+  };
+}
+
 it('100,000 records in one synchronous loop inside a task all reach the exporter by default', async () => {
   const mem = new InMemoryExporter();
   const handle = register({ serviceName: 'burst', exporters: [mem], flushOnExit: false });
@@ -192,17 +206,11 @@ it('batches waiting while the exporter is busy are encoded ahead (prepare) on a 
 it('an exporter with a prepare() of its own but no exportPrepared() is exported to as any other', async () => {
   const seen: string[] = [];
   let prepareCalls = 0;
-  const other = {
-    export(records: Array<{ body?: unknown }>, done: (r: { code: ExportResultCode }) => void) {
-      seen.push(...records.map((r) => String(r.body)));
-      setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 5);
-    },
+  const other = slowExporter(seen, {
     prepare() {
       prepareCalls++; // some other meaning of "prepare": never ours to call
     },
-    shutdown: async () => undefined,
-    forceFlush: async () => undefined,
-  };
+  });
   const batch = new DistlogBatchProcessor({ exporter: other, maxExportBatchSize: 10 });
   const provider = new LoggerProvider({ processors: [batch] });
   for (let i = 0; i < 50; i++) provider.getLogger('x').emit({ body: `r${i}` });
@@ -216,11 +224,7 @@ it('an exporter with a prepare() of its own but no exportPrepared() is exported 
 it('a prepare() that throws is not called again; its batches are exported unprepared, all counted', async () => {
   let prepareCalls = 0;
   const seen: string[] = [];
-  const broken = {
-    export(records: Array<{ body?: unknown }>, done: (r: { code: ExportResultCode }) => void) {
-      seen.push(...records.map((r) => String(r.body)));
-      setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 5);
-    },
+  const broken = slowExporter(seen, {
     prepare(): never {
       prepareCalls++;
       throw new Error('cannot prepare');
@@ -228,9 +232,7 @@ it('a prepare() that throws is not called again; its batches are exported unprep
     exportPrepared(): void {
       throw new Error('never given a prepared batch');
     },
-    shutdown: async () => undefined,
-    forceFlush: async () => undefined,
-  };
+  });
   const batch = new DistlogBatchProcessor({ exporter: broken, maxExportBatchSize: 10 });
   const provider = new LoggerProvider({ processors: [batch] });
   for (let i = 0; i < 100; i++) provider.getLogger('x').emit({ body: `r${i}` });
