@@ -40,15 +40,19 @@ it('records from an app reach the file plugin through distlogd with keys, levels
 
   const app = tsNode('test/cli/fixtures/shop-app.ts', [`tcp://127.0.0.1:${port}`]);
   let out = '';
+  let appErr = '';
   app.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  app.stderr.on('data', (c: Buffer) => (appErr += c.toString()));
   const [code] = (await once(app, 'exit')) as [number];
-  assert.equal(code, 0);
+  assert.equal(code, 0, appErr);
   const T = out.trim();
   assert.match(T, /^[0-9a-f]{32}$/);
 
   const logFile = join(dir, 'data', 'TL.jsonl');
   const perfFile = join(dir, 'data', 'TP.jsonl');
-  await waitFor('records written', () => lines(logFile).length >= 10 && lines(perfFile).length >= 1, 15_000);
+  await waitFor('records written', () => lines(logFile).length >= 10 && lines(perfFile).length >= 1, 15_000).catch((e: Error) => {
+    throw new Error(`${e.message}: ${lines(logFile).length} log and ${lines(perfFile).length} perf lines\napp stderr:\n${appErr}\ndistlogd stderr:\n${err}`);
+  });
   daemon.kill('SIGTERM');
   const [dcode] = (await once(daemon, 'exit')) as [number];
   assert.equal(dcode, 0, err);
