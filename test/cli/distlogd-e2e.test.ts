@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogEntry } from '../../src/protocol/index.js';
-import { freePort, waitFor } from '../collector/helpers.js';
+import { waitFor } from '../collector/helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsNode = (file: string, args: string[]) =>
@@ -24,11 +24,12 @@ function lines(file: string): LogEntry[] {
 
 it('records from an app reach the file plugin through distlogd with keys, levels, attributes and tree position', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'distlog-e2e-'));
-  const port = await freePort();
   const config = join(dir, 'distlogd.yaml');
+  // Any free port, chosen by distlogd as it binds: a port picked here first could be taken by
+  // another test's socket before distlogd binds it, and the app would then log into that one.
   writeFileSync(
     config,
-    `receiver:\n  endpoints: [tcp://127.0.0.1:${port}]\nstats: { intervalSeconds: 0 }\nplugins:\n  - type: file\n    options:\n      directory: ./data\n      pattern: "{system}{kind}.jsonl"\n`,
+    `receiver:\n  endpoints: ["tcp://127.0.0.1:*"]\nstats: { intervalSeconds: 0 }\nplugins:\n  - type: file\n    options:\n      directory: ./data\n      pattern: "{system}{kind}.jsonl"\n`,
   );
   const daemon = tsNode('src/cli/distlogd.ts', ['--config', config]);
   t.after(() => {
@@ -36,9 +37,11 @@ it('records from an app reach the file plugin through distlogd with keys, levels
   });
   let err = '';
   daemon.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  await waitFor('distlogd listening', () => err.includes('listening on') || daemon.exitCode !== null, 60_000);
+  await waitFor('distlogd listening', () => /listening on tcp:\S+ \(ZeroMQ PULL\)/.test(err) || daemon.exitCode !== null, 60_000);
+  const endpoint = /listening on (tcp:\S+) \(ZeroMQ PULL\)/.exec(err)?.[1];
+  assert.ok(endpoint !== undefined && daemon.exitCode === null, `distlogd did not start:\n${err}`);
 
-  const app = tsNode('test/cli/fixtures/shop-app.ts', [`tcp://127.0.0.1:${port}`]);
+  const app = tsNode('test/cli/fixtures/shop-app.ts', [endpoint]);
   let out = '';
   let appErr = '';
   app.stdout.on('data', (c: Buffer) => (out += c.toString()));
