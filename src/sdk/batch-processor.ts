@@ -92,8 +92,8 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
   private readonly exporter: LogRecordExporter & DeadlineAware;
   /** The exporter, when it has both halves of the Preparing contract (a lone `prepare` may mean something else). */
   private readonly preparing: Preparing | undefined;
-  /** Set when prepare() threw or returned something else than a batch of the records given. */
-  private prepareBroken = false;
+  /** Whether to prepare waiting batches: off for other exporters, and for good once prepare() breaks its contract. */
+  private prepareAhead: boolean;
   private ready: Batch[] = [];
   private filling: ReadableLogRecord[] = [];
   private queued = 0;
@@ -113,6 +113,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
     this.exporter = exporter as LogRecordExporter & DeadlineAware;
     const p = exporter as Partial<Preparing>;
     this.preparing = typeof p.prepare === 'function' && typeof p.exportPrepared === 'function' ? (p as Preparing) : undefined;
+    this.prepareAhead = this.preparing !== undefined;
     this.opts = { ...DEFAULTS, ...rest };
     this.exporter.subscribeLateLoss?.((records) => {
       this.counters.exported -= records;
@@ -168,7 +169,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
 
   /** Export (or prepare, while an export is under way) on a later turn, never inside the application's call. */
   private scheduleDrain(): void {
-    if (this.drainScheduled || (this.exporting && (this.preparing === undefined || this.prepareBroken))) return;
+    if (this.drainScheduled || (this.exporting && !this.prepareAhead)) return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
@@ -224,7 +225,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
   /** While the exporter works on a batch: prepares the ones waiting, within the turn's budget. */
   private prepareReady(started: number): void {
     const preparing = this.preparing;
-    if (preparing === undefined || this.prepareBroken) return;
+    if (preparing === undefined || !this.prepareAhead) return;
     const ready = this.ready;
     for (let i = 0; i < ready.length; i++) {
       const batch = ready[i]!;
@@ -242,7 +243,7 @@ export class DistlogBatchProcessor implements LogRecordProcessor {
       if (prepared === undefined || prepared.records !== batch.length) {
         // A prepare() that breaks its contract is not called again: the batch stays as
         // it is (export() takes it), and no turn is spent on it twice.
-        this.prepareBroken = true;
+        this.prepareAhead = false;
         return;
       }
       ready[i] = prepared;
