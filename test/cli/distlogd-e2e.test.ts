@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogEntry } from '../../src/protocol/index.js';
 import { waitFor } from '../collector/helpers.js';
+import { listeningEndpoint } from './run-distlogd.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsNode = (file: string, args: string[]) =>
@@ -37,8 +38,8 @@ it('records from an app reach the file plugin through distlogd with keys, levels
   });
   let err = '';
   daemon.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  await waitFor('distlogd listening', () => /listening on tcp:\S+ \(ZeroMQ PULL\)/.test(err) || daemon.exitCode !== null, 60_000);
-  const endpoint = /listening on (tcp:\S+) \(ZeroMQ PULL\)/.exec(err)?.[1];
+  await waitFor('distlogd listening', () => listeningEndpoint(err) !== undefined || daemon.exitCode !== null, 60_000);
+  const endpoint = listeningEndpoint(err);
   assert.ok(endpoint !== undefined && daemon.exitCode === null, `distlogd did not start:\n${err}`);
 
   const app = tsNode('test/cli/fixtures/shop-app.ts', [endpoint]);

@@ -26,3 +26,12 @@ export function distlogd(args: string[], cwd: string, env: NodeJS.ProcessEnv = {
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, out: () => out, err: () => err, exit };
 }
+
+/**
+ * The ZeroMQ endpoint a distlogd printed it listens on. Tests bind `tcp://127.0.0.1:*`
+ * and read the port here: a port picked by the test before distlogd starts can be
+ * taken by another test's socket in between.
+ */
+export function listeningEndpoint(stderr: string): string | undefined {
+  return /listening on (tcp:\S+) \(ZeroMQ PULL\)/.exec(stderr)?.[1];
+}

@@ -18,6 +18,7 @@ import type { LogEntry } from '../../src/protocol/index.js';
 import { buildTrees, canonicalTask, renderTask } from '../../src/viewer/index.js';
 import { freePort, waitFor } from '../collector/helpers.js';
 import { FerretDB } from '../helpers/ferretdb.js';
+import { listeningEndpoint } from '../cli/run-distlogd.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsNode = (file: string, args: string[], cwd = root) =>
@@ -38,13 +39,12 @@ function lines(file: string): LogEntry[] {
 
 test('app → distlogd → FerretDB: the task read back by id rebuilds the exact tree; indexes are there', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'distlog-mongo-e2e-'));
-  const port = await freePort();
   const config = join(dir, 'distlogd.yaml');
   writeFileSync(
     config,
     [
       'receiver:',
-      `  endpoints: [tcp://127.0.0.1:${port}]`,
+      '  endpoints: ["tcp://127.0.0.1:*"]',
       'stats: { intervalSeconds: 0 }',
       'plugins:',
       '  - type: file',
@@ -66,10 +66,12 @@ test('app → distlogd → FerretDB: the task read back by id rebuilds the exact
   });
   let err = '';
   daemon.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  await waitFor('distlogd listening', () => err.includes('listening on') || daemon.exitCode !== null, 60_000);
+  // The plugin lines follow the listening lines, maybe in a later chunk of stderr.
+  await waitFor('distlogd started', () => /plugin mongodb \(mongodb\)/.test(err) || daemon.exitCode !== null, 60_000);
   assert.match(err, /plugin mongodb \(mongodb\): documents to mongodb:\/\/127\.0\.0\.1:\d+ database e2e \(logs: logs, perf: perf/);
+  const endpoint = listeningEndpoint(err)!;
 
-  const app = tsNode('test/cli/fixtures/shop-app.ts', [`tcp://127.0.0.1:${port}`]);
+  const app = tsNode('test/cli/fixtures/shop-app.ts', [endpoint]);
   let out = '';
   app.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const [code] = (await once(app, 'exit')) as [number];
@@ -148,12 +150,12 @@ test('distlogd --check-config: a malformed MongoDB URI is a clear error with its
 
 test('distlogd started while the server refuses connections: it starts, says so, and stores the records once the server is up', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'distlog-mongo-late-'));
-  const [port, dbPort] = [await freePort(), await freePort()];
+  const dbPort = await freePort(); // the server starts later, on this port
   writeFileSync(
     join(dir, 'distlogd.yaml'),
     [
       'receiver:',
-      `  endpoints: [tcp://127.0.0.1:${port}]`,
+      '  endpoints: ["tcp://127.0.0.1:*"]',
       'stats: { intervalSeconds: 0 }',
       'plugins:',
       '  - type: mongodb',
@@ -168,10 +170,11 @@ test('distlogd started while the server refuses connections: it starts, says so,
   });
   let err = '';
   daemon.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  await waitFor('distlogd listening', () => err.includes('listening on') || daemon.exitCode !== null, 60_000);
+  await waitFor('distlogd listening', () => listeningEndpoint(err) !== undefined || daemon.exitCode !== null, 60_000);
+  const endpoint = listeningEndpoint(err)!;
   assert.match(err, new RegExp(`plugin mongodb: warning: cannot reach mongodb://127\\.0\\.0\\.1:${dbPort} \\(.*ECONNREFUSED.*\\); records wait in the queue and are retried`));
 
-  const app = tsNode('test/cli/fixtures/shop-app.ts', [`tcp://127.0.0.1:${port}`]);
+  const app = tsNode('test/cli/fixtures/shop-app.ts', [endpoint]);
   let out = '';
   app.stdout.on('data', (c: Buffer) => (out += c.toString()));
   assert.equal(((await once(app, 'exit')) as [number])[0], 0);
