@@ -11,6 +11,11 @@ import { concatJsonLines, lineText, sliceJsonLines, type JsonLines } from '../pr
 
 export type Batch = readonly LogEntry[] | JsonLines;
 
+/** The slab message a batch's bytes belong to (JsonLines.slabSeq); Infinity for one that holds no slab. */
+export function slabSeqOf(b: Batch): number {
+  return isLines(b) ? (b.slabSeq ?? Infinity) : Infinity;
+}
+
 export function isLines(b: Batch): b is JsonLines {
   return !Array.isArray(b);
 }

@@ -6,7 +6,7 @@
  * the counters; each batch remembers the bytes it was counted with, so what is
  * taken out subtracts exactly what was added.
  */
-import { batchBytes, batchLength, concatBatches, isLines, sliceBatch, type Batch } from './batch.js';
+import { batchBytes, batchLength, concatBatches, isLines, sliceBatch, slabSeqOf, type Batch } from './batch.js';
 
 interface Item {
   batch: Batch;
@@ -77,6 +77,13 @@ export class LaneQueue {
       this.head = 0;
     }
     return out;
+  }
+
+  /** The oldest slab message (JsonLines.slabSeq) among the queued batches; Infinity when none. */
+  oldestSlabSeq(): number {
+    let oldest = Infinity;
+    for (let i = this.head; i < this.items.length; i++) oldest = Math.min(oldest, slabSeqOf(this.items[i]!.batch));
+    return oldest;
   }
 
   clear(): void {

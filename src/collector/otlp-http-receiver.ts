@@ -286,7 +286,7 @@ export class OtlpHttpReceiver {
         const d = decodeOtlp(body, { system, kind: 'L' });
         decoded = { records: d.entries, errors: d.errors };
       } else {
-        const d = otlpToJsonLines(body, { system, kind: 'L' });
+        const d = otlpToJsonLines(body, { system, kind: 'L' }, undefined, this.router.slabs);
         decoded = { records: d.lines, errors: d.errors };
       }
     } catch (err) {

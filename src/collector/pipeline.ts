@@ -21,7 +21,7 @@
  * Invariant (checked by tests): received = written + dropped + queued + inFlight.
  */
 import type { ConsumeResult, PluginInstance } from '../plugins/api.js';
-import { batchBytes, batchLength, entriesOfLines, isLines, recordsWithin, sliceBatch, type Batch } from './batch.js';
+import { batchBytes, batchLength, entriesOfLines, isLines, recordsWithin, slabSeqOf, sliceBatch, type Batch } from './batch.js';
 import type { PluginConfig } from './config-types.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
 import { isolateFailures, type AttemptResult } from './isolate.js';
@@ -89,6 +89,13 @@ export class PluginPipeline {
   /** Last time the plugin wrote, or the lane went from idle to busy: the stall clock. */
   private progressAt = Date.now();
   private droppedWhileStalled = 0;
+  /** Slab message of the batch taken out for delivery (retries and isolation included); Infinity when none. */
+  private deliveringSlab = Infinity;
+  /**
+   * Slab messages of the batches inside plugin calls that have not settled, a
+   * call past consumeTimeoutMs included: the plugin may still read its bytes.
+   */
+  private readonly slabsInCalls: number[] = [];
 
   constructor(
     private readonly cfg: PluginConfig,
@@ -103,6 +110,16 @@ export class PluginPipeline {
   /** Its plugin takes JSON lines and it filters nothing: it can be given lines instead of entries. */
   get wantsLines(): boolean {
     return this.predicate === undefined && typeof this.instance.consumeLines === 'function';
+  }
+
+  /**
+   * The oldest slab message (JsonLines.slabSeq) this lane holds: queued,
+   * being delivered, or inside a plugin call not yet settled. Infinity when none.
+   */
+  oldestHeldSlab(): number {
+    let oldest = Math.min(this.queue.oldestSlabSeq(), this.deliveringSlab);
+    for (const s of this.slabsInCalls) oldest = Math.min(oldest, s);
+    return oldest;
   }
 
   counters(): PluginCounters {
@@ -241,7 +258,9 @@ export class PluginPipeline {
       while (!this.aborted && this.c.queued > 0) {
         const batch = this.take();
         this.c.inFlight = batchLength(batch);
+        this.deliveringSlab = slabSeqOf(batch);
         const r = await this.deliver(batch);
+        this.deliveringSlab = Infinity;
         // An abort during a hung consume() has already counted the batch as dropped.
         if (this.aborted && this.c.inFlight === 0) break;
         this.c.inFlight = 0;
@@ -317,6 +336,8 @@ export class PluginPipeline {
 
   private consumeOnce(batch: Batch): Promise<ConsumeResult | void> {
     const timeoutMs = this.cfg.queue.consumeTimeoutMs;
+    const slab = slabSeqOf(batch);
+    if (slab !== Infinity) this.slabsInCalls.push(slab);
     // Sync throws and rejections both land in the catch of attempt().
     const run = new Promise<ConsumeResult | void>((resolve, reject) => {
       try {
@@ -327,6 +348,11 @@ export class PluginPipeline {
         reject(err);
       }
     });
+    if (slab !== Infinity) {
+      // Held until the plugin's own call settles, however long after a timeout that is.
+      const release = () => void this.slabsInCalls.splice(this.slabsInCalls.indexOf(slab), 1);
+      run.then(release, release);
+    }
     if (!timeoutMs) return run;
     return new Promise<ConsumeResult | void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ConsumeTimeout(timeoutMs)), timeoutMs);

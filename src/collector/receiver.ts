@@ -177,7 +177,7 @@ export class ZmqReceiver {
         const d = decodeMessage(frames, limits);
         decoded = { topic: d.topic, records: d.entries, meta: d.meta, errors: d.errors };
       } else {
-        const d = decodeMessageLines(frames, limits);
+        const d = decodeMessageLines(frames, limits, this.router.slabs);
         decoded = { topic: d.topic, records: d.lines, meta: d.meta, errors: d.errors };
       }
     } catch (err) {

@@ -12,12 +12,18 @@
  * entries and every lane gets entries: making both forms of each record would
  * cost more than it saves.
  */
+import { LineSlabs } from '../protocol/line-slabs.js';
 import { batchLength, type Batch } from './batch.js';
 import type { PluginCounters, PluginPipeline } from './pipeline.js';
 
 export class Router {
   /** Some lane needs LogEntry objects: receivers must decode entries, not lines. */
   readonly needsEntries: boolean;
+  /**
+   * Where the receivers write JSON lines: slabs written over once no lane
+   * holds a batch from them (protocol/line-slabs.ts).
+   */
+  readonly slabs = new LineSlabs(() => this.oldestHeldSlab());
 
   constructor(readonly lanes: readonly PluginPipeline[]) {
     this.needsEntries = lanes.some((l) => !l.wantsLines);
@@ -30,6 +36,13 @@ export class Router {
   dispatch(batch: Batch, bytesEach = 0): void {
     if (batchLength(batch) === 0) return;
     for (const lane of this.lanes) lane.offer(batch, bytesEach);
+  }
+
+  /** The oldest slab message (JsonLines.slabSeq) any lane still holds; Infinity when none. */
+  oldestHeldSlab(): number {
+    let oldest = Infinity;
+    for (const lane of this.lanes) oldest = Math.min(oldest, lane.oldestHeldSlab());
+    return oldest;
   }
 
   /** Resolves when no lane holds the receiver; immediate in the common case. */

@@ -147,7 +147,9 @@ export interface PluginInstance extends ReadableStore {
    * failed batch is bisected with sliceJsonLines. consume() stays required:
    * it is called whenever a message arrived as objects for another plugin or
    * this plugin's lane filters. The batch's bytes may be shared: never write
-   * into them.
+   * into them. They are lent until the call settles: the collector writes
+   * other lines over them afterwards (it reuses its buffers), so a plugin that
+   * keeps lines past its call (a buffer of its own, a later retry) copies them.
    */
   consumeLines?(lines: JsonLines): Promise<ConsumeResult | void> | ConsumeResult | void;
   /** Push buffered data out (e.g. to disk). */

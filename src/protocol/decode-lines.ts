@@ -11,6 +11,7 @@ import { DEFAULT_MAX_ENTRIES, boundErrorMessages, checkEntryCount, checkMessage,
 import { jsonLinesOfMessage, lineCount, type JsonLines } from './json-lines.js';
 import { DEFAULT_MAX_DEPTH } from './otlp-decode.js';
 import { transcodeOtlp } from './otlp-lines.js';
+import type { LineSlabs } from './line-slabs.js';
 import { MAX_VALUE_DEPTH } from './validate.js';
 
 export interface DecodedLines {
@@ -23,7 +24,7 @@ export interface DecodedLines {
 }
 
 /** Throws ProtocolError exactly where decodeMessage does. */
-export function decodeMessageLines(frames: readonly Uint8Array[], limits?: DecodeLimits): DecodedLines {
+export function decodeMessageLines(frames: readonly Uint8Array[], limits?: DecodeLimits, slabs?: LineSlabs): DecodedLines {
   const { topic, t, payload } = checkMessage(frames, limits);
   const maxDepth = limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
   // Deeper than validation allows: decodeMessage re-checks every value; take its path.
@@ -33,7 +34,7 @@ export function decodeMessageLines(frames: readonly Uint8Array[], limits?: Decod
     try {
       const records = tooManyOtlpRecords(payload, maxEntries, t);
       // Kind travels per record (`distlog.kind`, absent = log), never taken from the topic.
-      d = transcodeOtlp(payload, { system: topic.system, kind: 'L' }, maxDepth, topic.system, records);
+      d = transcodeOtlp(payload, { system: topic.system, kind: 'L' }, maxDepth, topic.system, records, slabs);
     } catch (err) {
       throw otlpFailure(err, t);
     }

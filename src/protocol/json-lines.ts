@@ -19,6 +19,13 @@ export interface JsonLines {
   readonly systems: Uint8Array;
   /** Each line's kind code, as a char code ('L', 'P'). */
   readonly kinds: Uint8Array;
+  /**
+   * Set when the bytes live in a slab the collector reuses (line-slabs.ts):
+   * the number of the message they were transcoded from. The collector writes
+   * over the slab only once no lane holds a batch of this message or an
+   * earlier one, so every view of these bytes (a slice) carries it too.
+   */
+  readonly slabSeq?: number;
 }
 
 export const EMPTY_JSON_LINES: JsonLines = Object.freeze({
@@ -58,12 +65,14 @@ export function sliceJsonLines(lines: JsonLines, from: number, to: number): Json
   const base = lineStart(lines, from);
   const ends = new Uint32Array(to - from);
   for (let i = from; i < to; i++) ends[i - from] = lines.ends[i]! - base;
-  return {
+  const slice = {
     bytes: lines.bytes.subarray(base, to === 0 ? 0 : lines.ends[to - 1]!),
     ends,
     systems: lines.systems.subarray(from, to),
     kinds: lines.kinds.subarray(from, to),
   };
+  // The slice shares the bytes: it holds their slab as the whole did.
+  return lines.slabSeq === undefined ? slice : { ...slice, slabSeq: lines.slabSeq };
 }
 
 /** One batch of all the lines of `parts`, in order (copies the bytes once). */

@@ -28,7 +28,7 @@ import type { EntryError } from './errors.js';
 import type { BatchMeta, KindCode, SystemCode } from './log-entry.js';
 import { jsonLinesOfMessage, type JsonLines } from './json-lines.js';
 import { JsonLineWriter } from './json-line.js';
-import { LineBuffer } from './line-buffer.js';
+import { LineSlabs } from './line-slabs.js';
 import { Reader, WireError } from './proto-wire.js';
 import { ATTR_SYSTEM } from './attributes.js';
 import { BATCH_META_FIELD } from './otlp-codec.js';
@@ -46,9 +46,9 @@ export interface OtlpLines {
 }
 
 /** The JSON lines of the records decodeOtlp would return, with the same meta and errors. Throws WireError like it. */
-export function otlpToJsonLines(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }, options?: OtlpDecodeOptions): OtlpLines {
+export function otlpToJsonLines(payload: Buffer, defaults: { system: SystemCode; kind: KindCode }, options?: OtlpDecodeOptions, slabs?: LineSlabs): OtlpLines {
   const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
-  return transcodeOtlp(payload, defaults, maxDepth) ?? viaEntries(payload, defaults, options);
+  return transcodeOtlp(payload, defaults, maxDepth, undefined, undefined, slabs) ?? viaEntries(payload, defaults, options);
 }
 
 /** The object path: decode, then write each entry (resources or scopes the fast path does not take). */
@@ -62,83 +62,10 @@ function unwritable(index: number, err: unknown): EntryError {
   return { index, path: `entries[${index}]`, message: `cannot be written as JSON: ${(err as Error).message}` };
 }
 
-/**
- * Output of one transcode: the lines and what each is.
- *
- * Lines are written straight into a slab, each message's lines a region of
- * it that the lanes hold until their plugins are done. A fresh Buffer per
- * message cost more than writing its lines (page faults and malloc trimming on
- * every ~400 KB allocation, measured 0.15-0.3 µs per record); a slab is
- * allocated every SLAB_BYTES of output, and freed by the GC once no batch
- * still points into it. 2 MiB, not more: glibc serves a freed slab's memory
- * to the next one (its mmap threshold grows to the size freed), where 8 MiB
- * slabs came fresh from the kernel, a page fault every ~20 small records
- * (0.1-0.2 µs of system time per record, bench/e2e/ingest-cpu.ts).
- */
-const SLAB_BYTES = 2 * 1024 * 1024;
-/** A message whose lines take more than this gets a buffer of its own. */
-const OWN_BUFFER_BYTES = 2 * 1024 * 1024;
-
-class LinesOut {
-  readonly buf = new LineBuffer(1024);
-  private slab: Buffer = LineBuffer.ownBuffer(SLAB_BYTES);
-  private slabPos = 0;
-  ends: Uint32Array = new Uint32Array(1024);
-  systems: Uint8Array = new Uint8Array(1024);
-  kinds: Uint8Array = new Uint8Array(1024);
-  count = 0;
-
-  /** Starts a message whose lines are expected to take about `estimate` bytes. */
-  begin(estimate: number): void {
-    if (estimate > OWN_BUFFER_BYTES) {
-      // A large message gets a buffer of its own: freed as soon as its lines are
-      // written, where a slab would stay pinned by its last queued region.
-      this.slab = LineBuffer.ownBuffer(estimate);
-      this.slabPos = 0;
-    } else if (this.slab.length - this.slabPos < estimate) {
-      this.slab = LineBuffer.ownBuffer(Math.max(SLAB_BYTES, estimate));
-      this.slabPos = 0;
-    }
-    this.buf.adopt(this.slab, this.slabPos);
-    this.count = 0;
-  }
-
-  endLine(system: number, kind: number): void {
-    if (this.count === this.ends.length) {
-      const n = this.count * 2;
-      const ends = new Uint32Array(n);
-      ends.set(this.ends);
-      const systems = new Uint8Array(n);
-      systems.set(this.systems);
-      const kinds = new Uint8Array(n);
-      kinds.set(this.kinds);
-      this.ends = ends;
-      this.systems = systems;
-      this.kinds = kinds;
-    }
-    this.ends[this.count] = this.buf.pos - this.buf.base;
-    this.systems[this.count] = system;
-    this.kinds[this.count] = kind;
-    this.count++;
-  }
-
-  /**
-   * The message's lines, a region of the slab. A message that outgrew its
-   * estimate was moved by the writer to a larger buffer of its own, which
-   * becomes the slab the next messages are written into.
-   */
-  take(): JsonLines {
-    const n = this.count;
-    const w = this.buf;
-    this.slab = w.buf;
-    const bytes = w.buf.subarray(w.base, w.pos);
-    // Keep regions word-aligned for the next message's escape checks.
-    this.slabPos = (w.pos + 3) & ~3;
-    return { bytes, ends: this.ends.slice(0, n), systems: this.systems.slice(0, n), kinds: this.kinds.slice(0, n) };
-  }
-}
-
-const OUT = new LinesOut();
+/** Where lines go when the caller brings no LineSlabs of its own: slabs left to the GC. */
+const OWN_SLABS = new LineSlabs();
+/** The slabs of the transcode running now (transcoding is synchronous); `var`: no TDZ check per read. */
+var OUT = OWN_SLABS;
 const EMPTY_BYTES = new Uint8Array(0);
 
 /** Text as a plain Uint8Array: LineBuffer.raw sees one array type (a Buffer is another map to V8). */
@@ -162,10 +89,13 @@ export function transcodeOtlp(
   topicSystem?: SystemCode,
   /** The message's record count when the caller knows it (countOtlpRecords): sizes the output. */
   records?: number,
+  /** The caller's slabs (a collector's, which reuses them); else slabs left to the GC. */
+  slabs: LineSlabs = OWN_SLABS,
 ): OtlpLines | undefined {
   // Values deeper than the JSON writer's bound: the object path refuses them record by record.
   if (maxDepth > MAX_VALUE_DEPTH) return undefined;
   setMaxDepth(maxDepth);
+  OUT = slabs;
   // A line takes its record's wire bytes plus ~260 (field names, the resource repeated, ids in hex);
   // a message that needs more moves to a larger buffer as it is written.
   OUT.begin(records !== undefined ? payload.length + records * 384 + 4096 : payload.length * 3 + 4096);
