@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { checkConfig, configJsonSchema, formatConfigError, startCollector } from '../collector/index.js';
 import { BUILTIN_PLUGINS } from './components.js';
 import { DEFAULT_CONFIG_YAML } from './default-config.js';
+import { keepHeapHeadroom } from './heap-headroom.js';
 
 const USAGE = `usage: distlogd [--config FILE] [--check-config]
        distlogd schema | default-config | --version
@@ -102,6 +103,8 @@ async function main(argv: string[]): Promise<number | undefined> {
     return 0;
   }
 
+  // A daemon with a small heap under a steady stream: see heap-headroom.ts.
+  keepHeapHeadroom();
   let handle;
   try {
     handle = await startCollector(result.config);
