@@ -350,7 +350,10 @@ export class PluginPipeline {
     });
     if (slab !== Infinity) {
       // Held until the plugin's own call settles, however long after a timeout that is.
-      const release = () => void this.slabsInCalls.splice(this.slabsInCalls.indexOf(slab), 1);
+      const release = () => {
+        const i = this.slabsInCalls.indexOf(slab);
+        if (i >= 0) this.slabsInCalls.splice(i, 1);
+      };
       run.then(release, release);
     }
     if (!timeoutMs) return run;
