@@ -77,7 +77,9 @@ function distlogdConfig(dir: string, endpoint: string, plugin: 'file' | 'null', 
   const pluginLines = plugin === 'file'
     ? ['  - type: file', `    options: { directory: ${JSON.stringify(join(dir, 'data'))} }`, ...queue]
     : [`  - type: ${JSON.stringify(join(here, 'null-plugin.js'))}`, ...queue];
-  writeFileSync(config, ['receiver:', `  endpoints: [${endpoint}]`, 'stats: { intervalSeconds: 0 }', 'plugins:', ...pluginLines, ''].join('\n'));
+  // BENCH_RECEIVER_HWM: the receiver's high-water mark, for the memory recipe's measurements (README).
+  const hwm = process.env.BENCH_RECEIVER_HWM ? [`  highWaterMark: ${Number(process.env.BENCH_RECEIVER_HWM)}`] : [];
+  writeFileSync(config, ['receiver:', `  endpoints: [${endpoint}]`, ...hwm, 'stats: { intervalSeconds: 0 }', 'plugins:', ...pluginLines, ''].join('\n'));
   return config;
 }
 
@@ -236,7 +238,8 @@ export function pinoPeer(s: BenchSettings, shape: Shape): Contender {
         void app.exited.then(() => (done = true));
         const counter = new LineCounter(join(dir, 'out'));
         const { n, lastAt } = await watch(() => counter.poll(), s.records, () => done, recv.proc.pid!);
-        if ((await app.exited) !== 0) throw new Error(`pino app failed:\n${app.stderr()}`);
+        const code = await app.exited;
+        if (code !== 0) throw new Error(`pino app failed (exit code ${code}, signal ${app.proc.signalCode}):\n${app.stderr()}`);
         const { firstAt } = jsonReport<{ firstAt: number }>(app, 'firstAt');
         return { records: s.records, delivered: n, seconds: (lastAt - firstAt) / 1000, counted: 0 };
       } finally {

@@ -27,7 +27,9 @@
  * instead of this tree's, built into node_modules/.cache/distlog-bench),
  * BENCH_COMPARE (another distlogd.js, e.g. an older commit's build: its collector
  * ingest runs join the interleaved rounds as "... [compare]", for a before/after
- * in one run), and DISTLOG_BENCH_VERBOSE=1 (echo children).
+ * in one run), BENCH_RECEIVER_HWM (distlogd's receiver.highWaterMark, default
+ * config's otherwise) and DISTLOG_BENCH_VERBOSE=1 (echo children). The environment
+ * reaches every child: MALLOC_ARENA_MAX=2 set for the bench applies to distlogd.
  * Targets (issue 8): e2e ≥ 300,000 records/s with 0 lost for 1, 2 and 4 producers;
  * collector → file ≥ 500,000 records/s; collector peak RSS ≤ 150 MB, for both shapes.
  */

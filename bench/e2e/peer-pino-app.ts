@@ -27,6 +27,10 @@ for (let i = 0; i < n; ) {
   await yieldToLoop();
 }
 logger.flush();
+// thread-stream unrefs its worker: with nothing else pending, node could end the
+// loop before 'close' (exit 13, "unfinished top-level await"), as it did 2 runs in 6.
+const keepAlive = setInterval(() => {}, 1_000);
 transport.end();
 await once(transport, 'close');
+clearInterval(keepAlive);
 console.log(JSON.stringify({ firstAt, doneAt: nowMs() }));
