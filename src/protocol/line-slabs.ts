@@ -19,7 +19,9 @@
  * is done with is written over instead; without one, slabs are left to the GC.
  *
  * The rule that makes reuse safe: a slab is reused only when `released()`
- * is past the last message written into it. Every view of a region carries
+ * is past the last message written into it. Sealed slabs are held weakly: one
+ * the GC frees first (while the collector is idle, say) is simply not reused,
+ * so reuse never keeps memory the GC would have given back. Every view of a region carries
  * its message number (JsonLines.slabSeq, kept by sliceJsonLines), and the
  * lanes count a batch as held from the moment it is offered until the
  * plugin's call on it has settled, a timed-out call included.
@@ -31,13 +33,12 @@ import { LineBuffer } from './line-buffer.js';
 export const SLAB_BYTES = 2 * 1024 * 1024;
 /** A message whose lines take more than this gets a buffer of its own (never reused). */
 const OWN_BUFFER_BYTES = 2 * 1024 * 1024;
-/** Released slabs kept for reuse beyond the one in use: more would only hold memory. */
-const KEEP_RELEASED = 2;
-/** Slabs remembered while still held; past this the oldest are left to the GC. */
+/** Slabs remembered; past this the oldest are forgotten (left to the GC). */
 const MAX_SEALED = 64;
 
 interface Sealed {
-  slab: Buffer;
+  /** The slab's memory, weakly: the lanes' lines keep it alive while they hold it. */
+  memory: WeakRef<ArrayBuffer>;
   /** The last message written into it. */
   lastSeq: number;
 }
@@ -131,19 +132,22 @@ export class LineSlabs {
   private seal(lastSeq: number): void {
     if (this.released === undefined || this.slab.length !== SLAB_BYTES) return; // other sizes: left to the GC
     if (this.sealed.length === MAX_SEALED) this.sealed.shift();
-    this.sealed.push({ slab: this.slab, lastSeq });
+    this.sealed.push({ memory: new WeakRef(this.slab.buffer as ArrayBuffer), lastSeq });
   }
 
-  /** A sealed slab no one holds any more, if there is one; released ones beyond KEEP_RELEASED are let go. */
+  /** The oldest sealed slab no one holds any more and the GC has not freed, if there is one. */
   private reusable(): Buffer | undefined {
-    if (this.released === undefined || this.sealed.length === 0 || this.sealed[0]!.lastSeq >= this.released()) return undefined;
+    const sealed = this.sealed;
+    if (this.released === undefined || sealed.length === 0) return undefined;
     const oldest = this.released();
-    let free = 0;
-    while (free < this.sealed.length && this.sealed[free]!.lastSeq < oldest) free++;
-    // Sealed in message order, so the released ones are a prefix.
-    const slab = this.sealed[0]!.slab;
-    this.sealed.splice(0, Math.max(1, free - KEEP_RELEASED));
-    this.reused++;
-    return slab;
+    // Sealed in message order: the released ones are a prefix.
+    while (sealed.length > 0 && sealed[0]!.lastSeq < oldest) {
+      const memory = sealed.shift()!.memory.deref();
+      if (memory !== undefined) {
+        this.reused++;
+        return Buffer.from(memory);
+      }
+    }
+    return undefined;
   }
 }

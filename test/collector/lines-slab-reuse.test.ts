@@ -49,9 +49,16 @@ function reader(readAt: (call: number) => Promise<void>): PluginInstance & { got
   };
 }
 
+/**
+ * Every batch made, referenced to the end of the test: the router's slabs hold
+ * released slabs weakly, and a GC in between would make reuse counts vary.
+ */
+const made: JsonLines[] = [];
+
 /** What the receiver does for one message: transcode into the router's slabs, dispatch. */
 function receive(router: Router, k: number): void {
   const d = otlpToJsonLines(payload(k), { system: 'T', kind: 'L' }, undefined, router.slabs);
+  made.push(d.lines);
   router.dispatch(d.lines, d.lines.bytes.length / N);
 }
 

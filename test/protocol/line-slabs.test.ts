@@ -2,10 +2,13 @@
  * The transcoder's slabs (line-slabs.ts): a slab is written over only once
  * the release hook says every message in it is done with. Lines still held
  * keep their bytes while later messages are transcoded; released slabs are
- * reused instead of allocated; without a hook nothing is reused.
+ * reused instead of allocated, unless the GC freed them first (they are held
+ * weakly); without a hook nothing is reused.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encodeOtlp, otlpToJsonLines, lineText, type JsonLines, type LogEntry } from '../../src/protocol/index.js';
 import { LineSlabs, SLAB_BYTES } from '../../src/protocol/line-slabs.js';
 
@@ -65,13 +68,30 @@ test('without a release hook, slabs are left to the GC: never reused, lines carr
 });
 
 test('a message larger than a slab gets a buffer of its own, and the slab after it is still reused when released', () => {
-  let oldestHeld = Infinity;
-  const slabs = new LineSlabs(() => oldestHeld);
+  const slabs = new LineSlabs(() => Infinity); // nothing held
   const big = otlpToJsonLines(payload(0, 12_000), { system: 'T', kind: 'L' }, undefined, slabs).lines;
   assert.ok(big.bytes.length > SLAB_BYTES, `a ${big.bytes.length}-byte message`);
   assert.equal(big.ends.length, 12_000);
-  for (let k = 1; k < 120; k++) transcode(slabs, k); // nothing held: slabs cycle
+  // Referenced here, so the GC cannot free the released slabs first (they are held weakly).
+  const all: JsonLines[] = [];
+  for (let k = 1; k < 120; k++) all.push(transcode(slabs, k));
   assert.ok(slabs.reused >= 2, `slabs reused (${slabs.reused})`);
   assert.ok(slabs.allocated <= 4, `few allocated (${slabs.allocated})`);
-  oldestHeld = 0;
+});
+
+test('released slabs are held weakly: the GC frees them as before, reuse never keeps memory alive', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let oldestHeld = 1; // held while written: the slabs pile up, sealed
+  const slabs = new LineSlabs(() => oldestHeld);
+  const first = new WeakRef(transcode(slabs, 0).bytes.buffer);
+  for (let k = 1; k < 80; k++) transcode(slabs, k); // lines dropped at once
+  assert.ok(slabs.allocated >= 3, `${slabs.allocated} slabs`);
+  oldestHeld = Infinity; // all released
+  await new Promise((r) => setImmediate(r)); // weak references made in a job keep their targets until it ends
+  gc();
+  assert.equal(first.deref(), undefined, 'the first slab, released and unreferenced, was freed by the GC');
+  const allocated = slabs.allocated;
+  for (let k = 80; k < 200; k++) transcode(slabs, k);
+  assert.ok(slabs.allocated - allocated <= 1, 'afterwards the slab in use cycles: at most one new one');
 });
