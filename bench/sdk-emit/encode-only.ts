@@ -3,12 +3,14 @@
  * real pipeline made (sdk-emit's call shape), encoded again and again: CPU µs
  * per record, for quick A/B of encoder changes and under --cpu-prof.
  *
- *   node --import tsx bench/sdk-emit/encode-only.ts [passes=50]
+ *   node --import tsx bench/sdk-emit/encode-only.ts [passes=50] [sdk-emit|e2e-small]
+ * (the record shape: sdk-emit's `{ a, b }`, or bench/e2e's small attributes: a string, a number, a boolean)
  */
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { getLogger, register, task, to } from '../../src/sdk/index.js';
 import { BatchEnvelope, OtlpBatchEncoder } from '../../src/exporter/index.js';
+import { smallAttributes } from '../e2e/shapes.js';
 
 const BATCH = 1024;
 const kept: ReadableLogRecord[] = [];
@@ -22,7 +24,10 @@ const handle = register({
   }],
 });
 const log = getLogger('bench');
-await task('bench', () => to('emit', () => { for (let i = 0; i < BATCH; i++) log.info('request handled %d', i, { a: i, b: 'x' }); }));
+const shape = process.argv[3] ?? 'sdk-emit';
+await task('bench', () => to('emit', () => {
+  for (let i = 0; i < BATCH; i++) log.info('request handled %d', i, shape === 'e2e-small' ? smallAttributes(i) : { a: i, b: 'x' });
+}));
 await handle.flush(10_000);
 const records = kept.filter((r) => r.body !== undefined && String(r.body).startsWith('request')).slice(0, BATCH);
 

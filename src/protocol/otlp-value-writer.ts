@@ -157,7 +157,40 @@ export class OtlpValueWriter {
             return;
           }
         }
-        break;
+        if (Number.isSafeInteger(v) || Object.is(v, -0) || kf.length + 11 >= 0x80) break;
+        // A double (a fraction, or NaN/Infinity): 9 bytes, every length known.
+        {
+          const kvLen = kf.length + 11;
+          w.ensure(kvLen + 2);
+          const buf = w.buf;
+          let p = w.pos;
+          buf[p++] = tag;
+          buf[p++] = kvLen;
+          p = copyInto(buf, p, kf);
+          buf[p++] = 0x12;
+          buf[p++] = 9;
+          buf[p++] = 0x21;
+          buf.writeDoubleLE(v, p);
+          w.pos = p + 8;
+          return;
+        }
+      case 'boolean': {
+        // bool_value: 2 bytes, every length known (the same bytes as the general path).
+        const kvLen = kf.length + 4;
+        if (kvLen >= 0x80) break;
+        w.ensure(kvLen + 2);
+        const buf = w.buf;
+        let p = w.pos;
+        buf[p++] = tag;
+        buf[p++] = kvLen;
+        p = copyInto(buf, p, kf);
+        buf[p++] = 0x12;
+        buf[p++] = 2;
+        buf[p++] = 0x10;
+        buf[p++] = v ? 1 : 0;
+        w.pos = p;
+        return;
+      }
       case 'undefined':
       case 'function':
       case 'symbol':
