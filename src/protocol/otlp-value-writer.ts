@@ -135,60 +135,36 @@ export class OtlpValueWriter {
         return;
       case 'number':
         if (v >= 0 && v <= 0x0fffffff && (v | 0) === v && !(v === 0 && 1 / v < 0)) {
-          // A small non-negative integer: every length known, no nested fork.
+          // A small non-negative integer: int_value, a varint of 1-4 bytes.
           const vl = v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : 4;
-          const kvLen = kf.length + 3 + vl;
-          if (kvLen < 0x80) {
-            w.ensure(kvLen + 2);
-            const buf = w.buf;
-            let p = w.pos;
-            buf[p++] = tag;
-            buf[p++] = kvLen;
-            p = copyInto(buf, p, kf);
-            buf[p++] = 0x12;
-            buf[p++] = 1 + vl;
-            buf[p++] = 0x18;
-            while (v >= 0x80) {
-              buf[p++] = (v & 0x7f) | 0x80;
-              v >>>= 7;
-            }
-            buf[p++] = v;
-            w.pos = p;
-            return;
+          if (kf.length + 3 + vl >= 0x80) break;
+          let p = smallKeyValueHead(w, tag, kf, 1 + vl);
+          const buf = w.buf; // after the head: it may have grown the buffer
+          buf[p++] = 0x18;
+          while (v >= 0x80) {
+            buf[p++] = (v & 0x7f) | 0x80;
+            v >>>= 7;
           }
+          buf[p++] = v;
+          w.pos = p;
+          return;
         }
-        if (Number.isSafeInteger(v) || Object.is(v, -0) || kf.length + 11 >= 0x80) break;
-        // A double (a fraction, or NaN/Infinity): 9 bytes, every length known.
+        if ((Number.isSafeInteger(v) && !Object.is(v, -0)) || kf.length + 11 >= 0x80) break;
         {
-          const kvLen = kf.length + 11;
-          w.ensure(kvLen + 2);
-          const buf = w.buf;
-          let p = w.pos;
-          buf[p++] = tag;
-          buf[p++] = kvLen;
-          p = copyInto(buf, p, kf);
-          buf[p++] = 0x12;
-          buf[p++] = 9;
-          buf[p++] = 0x21;
-          buf.writeDoubleLE(v, p);
-          w.pos = p + 8;
+          // A double (a fraction, -0, NaN, an infinity): double_value, 8 bytes.
+          const p = smallKeyValueHead(w, tag, kf, 9);
+          w.buf[p] = 0x21;
+          w.buf.writeDoubleLE(v, p + 1);
+          w.pos = p + 9;
           return;
         }
       case 'boolean': {
-        // bool_value: 2 bytes, every length known (the same bytes as the general path).
-        const kvLen = kf.length + 4;
-        if (kvLen >= 0x80) break;
-        w.ensure(kvLen + 2);
-        const buf = w.buf;
-        let p = w.pos;
-        buf[p++] = tag;
-        buf[p++] = kvLen;
-        p = copyInto(buf, p, kf);
-        buf[p++] = 0x12;
-        buf[p++] = 2;
-        buf[p++] = 0x10;
-        buf[p++] = v ? 1 : 0;
-        w.pos = p;
+        // bool_value, one byte.
+        if (kf.length + 4 >= 0x80) break;
+        const p = smallKeyValueHead(w, tag, kf, 2);
+        w.buf[p] = 0x10;
+        w.buf[p + 1] = v ? 1 : 0;
+        w.pos = p + 2;
         return;
       }
       case 'undefined':
@@ -405,4 +381,24 @@ export function copyInto(buf: Uint8Array, p: number, b: Uint8Array): number {
   }
   buf.set(b, p);
   return p + n;
+}
+
+/**
+ * Starts a KeyValue under `tag` whose AnyValue content takes `anyLen` bytes,
+ * the whole under 128 bytes (every length one byte: the caller checks), room
+ * made for it: tag, length, key field, the AnyValue's tag and length. Returns
+ * where the AnyValue's content goes; the caller writes it and sets w.pos. The
+ * common values (small integers, booleans, doubles) need no fork and join.
+ */
+function smallKeyValueHead(w: Writer, tag: number, keyField: Uint8Array, anyLen: number): number {
+  const kvLen = keyField.length + 2 + anyLen;
+  w.ensure(kvLen + 2);
+  const buf = w.buf;
+  let p = w.pos;
+  buf[p++] = tag;
+  buf[p++] = kvLen;
+  p = copyInto(buf, p, keyField);
+  buf[p++] = 0x12;
+  buf[p++] = anyLen;
+  return p;
 }
