@@ -140,7 +140,11 @@ export function distlogE2e(s: BenchSettings, producers: number, shape: Shape): C
       const { child, endpoint } = await startDistlogd(s, dir, 'file', 0, false);
       const counter = new LineCounter(join(dir, 'data'));
       const per = Array.from({ length: producers }, (_, i) => Math.floor(s.records / producers) + (i < s.records % producers ? 1 : 0));
-      const apps = per.map((n) => spawnTs(join(here, 'app.ts'), [endpoint, String(n), s.encoding, shape], { echo: s.echo }));
+      const apps = per.map((n) => spawnTs(join(here, 'app.ts'), [endpoint, String(n), s.encoding, shape, '--barrier'], { echo: s.echo }));
+      // Start barrier: every app set up before any logs, so no app's start-up
+      // (modules, compiling) runs inside the others' timed logging.
+      await Promise.all(apps.map((a) => a.waitFor(/^ready$/, 60_000)));
+      for (const a of apps) a.proc.stdin!.write('go\n');
       let exited = 0;
       const codes = apps.map((a) => a.exited.then((c) => (exited++, c)));
       const expected = s.records + 2 * producers; // each app's task adds its enter and exit records

@@ -6,7 +6,8 @@
  * For each record shape (small; 2 KB message + 20 attributes):
  *   distlog e2e ×P     P app processes (1, 2, 4) → distlogd on its DEFAULT config
  *                      (only the plugin list narrowed to the file plugin) → JSON lines;
- *                      rate = records / (first record emitted → last line on disk)
+ *                      rate = records / (first record emitted → last line on disk); the
+ *                      apps start logging together, once all are set up (a start barrier)
  *   collector ingest → file   the app's own OTLP batches, captured once, pushed by a raw
  *                      ZeroMQ sender into distlogd → file plugin (the collector alone;
  *                      its lane in `whenFull: block`, so the ceiling is measured without loss)

@@ -31,7 +31,13 @@ export interface WorkloadResult {
   processorDropped: number;
 }
 
-export async function runWorkload(endpoint: string, total: number, encoding: Encoding, shape: Shape): Promise<WorkloadResult> {
+/**
+ * `ready`, when given, is awaited once the pipeline is set up and before the
+ * first record: the e2e harness holds every producer there until all have
+ * started (a start barrier), so that one app's start-up (loading modules,
+ * compiling) is not counted in the others' logging time.
+ */
+export async function runWorkload(endpoint: string, total: number, encoding: Encoding, shape: Shape, ready?: () => Promise<void>): Promise<WorkloadResult> {
   // A generous send timeout: the benchmark wants zero loss, and a collector
   // busy writing may hold a message for a moment.
   const exporter = new ZmqLogRecordExporter({ endpoint, encoding, system: 'T', sendTimeoutMs: 30_000 });
@@ -42,6 +48,7 @@ export async function runWorkload(endpoint: string, total: number, encoding: Enc
     exitTimeoutMs: 60_000,
   });
   const log = getLogger('bench.orders');
+  await ready?.();
   const firstAt = performance.timeOrigin + performance.now();
   await task('bench run', { records: total }, async () => {
     for (let i = 0; i < total; ) {
